@@ -1,0 +1,395 @@
+"""The claim register: models, and the QuerySet verbs that every page and endpoint reads through.
+
+Writes do not live here: every state change is a function in ``claims/workflow.py``.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+# Only http(s): a javascript: or data: URL in an evidence link would run in a reader's browser.
+http_url = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
+
+
+class HttpURLField(models.URLField):
+    default_validators = [http_url]
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        return super().formfield(**{"form_class": forms.URLField, "assume_scheme": "https", **kwargs})
+
+
+class Source(models.Model):
+    title = models.CharField(max_length=300, help_text="e.g. “Lavrov’s last tango: Putin’s summit failure”")
+    url = HttpURLField(max_length=500, blank=True, help_text="e.g. https://example.org/2025/10/lavrov")
+    outlet = models.CharField(max_length=200, blank=True, help_text="e.g. Financial Times")
+    author = models.CharField(max_length=200, blank=True, help_text="e.g. Viktor Petersen")
+    published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=35, default="en", help_text="BCP-47 tag, e.g. en, ru, pt-BR")
+    text = models.TextField(
+        blank=True,
+        help_text="The full text, pasted only to locate quotes. Never shown on public pages.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique_when_given"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("public:source", args=[self.pk])
+
+    def locate(self, quote):
+        """Offsets of ``quote`` in the full text, or (None, None) when absent."""
+        if not quote or not self.text:
+            return None, None
+        start = self.text.find(quote)
+        return (start, start + len(quote)) if start >= 0 else (None, None)
+
+
+class Claimant(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organisation"
+        UNNAMED = "unnamed", "Unnamed sources"
+
+    name = models.CharField(max_length=200, help_text="e.g. Sergey Lavrov")
+    slug = models.SlugField(max_length=200, unique=True, help_text="e.g. sergey-lavrov")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    description = models.CharField(max_length=300, blank=True, help_text="e.g. Russian Foreign Minister")
+    same_as = HttpURLField(
+        "same as", max_length=500, blank=True, help_text="e.g. https://en.wikipedia.org/wiki/Sergey_Lavrov"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("public:claimant", args=[self.slug])
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, help_text="e.g. Frozen Russian assets")
+    slug = models.SlugField(max_length=100, unique=True, help_text="e.g. frozen-assets")
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("public:topic", args=[self.slug])
+
+
+class Rating(models.Model):
+    """One step of the verdict scale. Ordinal ratings have a value (5 is truest); labels have none."""
+
+    slug = models.SlugField(max_length=50, unique=True, help_text="e.g. mostly-false")
+    label = models.CharField(max_length=50, help_text="e.g. Mostly false")
+    value = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (False) to 5 (True); empty for non-ordinal labels such as Misleading.",
+    )
+    definition = models.TextField(help_text="e.g. The statement is accurate but leaves out important context.")
+    colour = models.CharField(max_length=7, default="#555555", help_text="Badge colour, e.g. #b00020")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=1, value__lte=5), name="rating_value_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_ordinal(self):
+        return self.value is not None
+
+
+class ClaimQuerySet(models.QuerySet):
+    def public(self):
+        """Claims readers may see: those with a published verdict. The only gate to public pages and
+        anonymous API responses. Carries what the public index, claim, claimant, topic and source pages
+        and the ClaimReview export need."""
+        return self.filter(published_verdict__isnull=False).select_related(
+            "claimant", "source", "published_verdict__rating"
+        )
+
+    def latest_published(self):
+        """Public claims, newest publication first (home page, index, feeds)."""
+        return self.public().order_by("-published_at", "-id")
+
+    def for_desk(self, user):
+        """Every claim, for the desk's lists and queues, with what a queue row shows."""
+        if not user.has_perm("claims.change_claim"):
+            return self.none()
+        return self.select_related("claimant", "source", "assignee", "published_verdict").order_by(
+            "-updated_at", "-id"
+        )
+
+    def assigned_to(self, user):
+        return self.filter(assignee=user).exclude(status__in=[Claim.Status.PUBLISHED, Claim.Status.CLOSED])
+
+    def awaiting_review_by(self, user):
+        """In review, with a pending verdict proposed by someone else and not yet approved by ``user``."""
+        pending = Verdict.objects.filter(claim=models.OuterRef("pk")).order_by("-proposed_at", "-id")
+        return (
+            self.filter(status=Claim.Status.IN_REVIEW)
+            .annotate(pending_proposer=models.Subquery(pending.values("proposed_by")[:1]))
+            .exclude(pending_proposer=user.pk)
+        )
+
+    def due_for_recheck(self, today):
+        return self.filter(status=Claim.Status.PUBLISHED, recheck_on__lte=today)
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        RESEARCHING = "researching", "Researching"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+
+    class CloseReason(models.TextChoices):
+        NOT_CHECKABLE = "not_checkable", "Not checkable (opinion or prediction)"
+        DUPLICATE = "duplicate", "Duplicate of another claim"
+        OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+
+    text = models.CharField(
+        max_length=settings.CLAIM_TEXT_HARD_LIMIT,
+        help_text="The statement as the desk words it; keep it under 75 characters. "
+        "e.g. “About €210bn of Russian central-bank assets are frozen”",
+    )
+    slug = models.SlugField(max_length=80, blank=True)
+    quote = models.TextField(blank=True, help_text="Verbatim from the source, a sentence or two.")
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_end = models.PositiveIntegerField(null=True, blank=True)
+    # Empty only for a reader tip that the desk has not attributed yet; a verdict needs it.
+    claimant = models.ForeignKey(
+        Claimant, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="claims",
+        help_text="Where the claim first appeared.",
+    )
+    claim_date = models.DateField(null=True, blank=True, help_text="When the claim was made, e.g. 2025-10-22")
+    language = models.CharField(max_length=35, default="en", help_text="BCP-47 tag, e.g. en")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="claims")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_claims"
+    )
+    published_verdict = models.ForeignKey(
+        "Verdict", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    recheck_on = models.DateField(
+        null=True, blank=True, help_text="Review the published verdict again on this date, e.g. when revised "
+        "statistics are due."
+    )
+    duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    is_reader_tip = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        permissions = [("review_claim", "Can approve, send back, reopen and close claims")]
+        indexes = [
+            # The public index and feeds: published claims, newest first.
+            models.Index(
+                fields=["-published_at", "-id"], name="claim_public_newest",
+                condition=Q(published_verdict__isnull=False),
+            ),
+            # The desk queues.
+            models.Index(fields=["status", "-updated_at"], name="claim_status_updated"),
+            models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
+            models.Index(fields=["recheck_on"], name="claim_recheck", condition=Q(recheck_on__isnull=False)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_verdict__isnull=False, published_at__isnull=False),
+                name="published_claim_has_verdict",
+            ),
+            models.CheckConstraint(
+                condition=Q(quote_start__isnull=True, quote_end__isnull=True)
+                | Q(quote_start__isnull=False, quote_end__isnull=False, quote_end__gte=models.F("quote_start")),
+                name="quote_offsets_ordered",
+            ),
+            models.CheckConstraint(condition=~Q(duplicate_of=models.F("id")), name="claim_not_own_duplicate"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            models.CheckConstraint(
+                condition=~Q(close_reason="duplicate") | Q(duplicate_of__isnull=False),
+                name="duplicate_claim_names_original",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        # Derived, not a rule: the URL slug follows the text.
+        self.slug = slugify(self.text)[:80].strip("-") or "claim"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("public:claim", args=[self.pk, self.slug or "claim"])
+
+    def get_desk_url(self):
+        return reverse("desk:claim", args=[self.pk])
+
+    @property
+    def text_is_long(self):
+        return len(self.text) > settings.CLAIM_TEXT_SOFT_LIMIT
+
+    @property
+    def is_public(self):
+        return self.published_verdict_id is not None
+
+
+class Appearance(models.Model):
+    """A further place the claim was repeated, to track its spread."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
+    url = HttpURLField(max_length=500)
+    archived_url = HttpURLField(max_length=500, blank=True)
+    outlet = models.CharField(max_length=200, blank=True)
+    seen_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["seen_on", "id"]
+
+    def __str__(self):
+        return self.url
+
+
+class Evidence(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        REFUTES = "refutes", "Refutes"
+        CONTEXT = "context", "Context"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    url = HttpURLField(
+        max_length=500, blank=True,
+        help_text="e.g. https://www.euroclear.com/newsandinsights/… — leave empty for an interview or a note.",
+    )
+    title = models.CharField(max_length=300, help_text="e.g. Euroclear half-year results 2025")
+    publisher = models.CharField(max_length=200, blank=True, help_text="e.g. Euroclear")
+    note = models.TextField(blank=True, help_text="The excerpt or what this shows.")
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.CONTEXT)
+    archived_url = HttpURLField(max_length=500, blank=True, help_text="e.g. a web.archive.org copy")
+    withheld = models.BooleanField(default=False, help_text="Hide the URL from the public to protect the source.")
+    withheld_reason = models.CharField(max_length=300, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withheld=False) | ~Q(withheld_reason=""), name="withheld_evidence_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def public_url(self):
+        return "" if self.withheld else self.url
+
+
+class Verdict(models.Model):
+    """A proposed conclusion. Never edited: a new judgement is a new verdict."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="verdicts")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
+    # Snapshots, so that a later edit of the scale never rewrites what was published.
+    rating_label = models.CharField(max_length=50)
+    rating_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    summary = models.CharField(
+        max_length=600, help_text="One or two sentences: the ClaimReview ratingExplanation."
+    )
+    analysis = models.TextField(blank=True, help_text="The write-up, in Markdown.")
+    correction_note = models.TextField(
+        blank=True, help_text="What changed and why, when this verdict replaces a published one."
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_by_name = models.CharField(max_length=150)
+    proposed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        get_latest_by = ["proposed_at", "id"]
+
+    def __str__(self):
+        return f"{self.rating_label}: {self.claim_id}"
+
+
+class ClaimEvent(models.Model):
+    """One thing that happened to a claim. Append-only: database triggers refuse UPDATE and DELETE."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        EDITED = "edited", "Edited"
+        ASSIGNED = "assigned", "Assigned"
+        EVIDENCE_ADDED = "evidence_added", "Evidence added"
+        EVIDENCE_CHANGED = "evidence_changed", "Evidence changed"
+        EVIDENCE_REMOVED = "evidence_removed", "Evidence removed"
+        VERDICT_PROPOSED = "verdict_proposed", "Verdict proposed"
+        APPROVED = "approved", "Approved"
+        SENT_BACK = "sent_back", "Sent back"
+        PUBLISHED = "published", "Published"
+        REOPENED = "reopened", "Reopened"
+        CORRECTED = "corrected", "Corrected"
+        CLOSED = "closed", "Closed"
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    # SET_NULL is the one update the trigger allows: the actor's name below outlives the account.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, choices=Claim.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Claim.Status.choices, blank=True)
+    verdict = models.ForeignKey(Verdict, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    note = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    public = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["claim", "at", "id"], name="event_claim_timeline")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} by {self.actor_name}"

@@ -1,0 +1,68 @@
+"""Personas: the people every test is written about."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from .factories import EditorFactory, ReviewerFactory
+
+
+@pytest.fixture
+def editor(db):
+    return EditorFactory(username="erin", first_name="Erin", last_name="Editor")
+
+
+@pytest.fixture
+def other_editor(db):
+    return EditorFactory(username="otto", first_name="Otto", last_name="Other")
+
+
+@pytest.fixture
+def reviewer(db):
+    return ReviewerFactory(username="rita", first_name="Rita", last_name="Reviewer")
+
+
+@pytest.fixture
+def other_reviewer(db):
+    return ReviewerFactory(username="remy", first_name="Remy", last_name="Second")
+
+
+@pytest.fixture
+def anonymous(client):
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(db, reviewer):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(reviewer)
+    return c
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_client_with_token(editor):
+    token, _ = Token.objects.get_or_create(user=editor)
+    c = APIClient()
+    c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return c
+
+
+@pytest.fixture
+def reviewer_api_client(reviewer):
+    token, _ = Token.objects.get_or_create(user=reviewer)
+    c = APIClient()
+    c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return c

@@ -1,0 +1,481 @@
+"""Every state-changing operation on the register, one function each.
+
+The desk, the API, the admin and the management commands all call these; nothing else changes state.
+Each operation:
+
+- takes keyword-only arguments, the acting user and the claim ``version`` the caller last saw;
+- runs in one transaction, with the claim row locked, and refuses a stale version before writing;
+- checks the rules of the workflow table in DESIGN.md and the actor's role;
+- writes exactly one ``ClaimEvent`` and bumps ``Claim.version`` once;
+- raises ``WorkflowError`` (``StaleVersion`` for a stale version) for every refusal, with nothing written.
+"""
+
+import datetime
+import functools
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Claim, ClaimEvent, Evidence, Rating, Verdict, http_url
+
+log = logging.getLogger("claims.workflow")
+
+Status = Claim.Status
+Kind = ClaimEvent.Kind
+
+EDITOR_PERMISSION = "claims.change_claim"
+REVIEWER_PERMISSION = "claims.review_claim"
+
+CLAIM_FIELDS = ("text", "quote", "claimant", "source", "claim_date", "language", "recheck_on")
+EVIDENCE_FIELDS = ("url", "title", "publisher", "note", "stance", "archived_url", "withheld", "withheld_reason")
+
+
+class WorkflowError(Exception):
+    """The one domain error. ``code`` is machine-readable; ``message`` is for people; ``field``
+    names the input at fault, when there is one."""
+
+    code = "not_allowed"
+
+    def __init__(self, message, *, code=None, field=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.code
+        self.field = field
+
+
+class StaleVersion(WorkflowError):
+    """Someone else changed the claim since the caller read it. ``current`` is the claim as it is now."""
+
+    code = "stale_version"
+
+    def __init__(self, message, *, current):
+        super().__init__(message)
+        self.current = current
+
+
+def operation(func):
+    """Run ``func`` in one transaction and log its outcome: actor, claim, operation, result."""
+
+    @functools.wraps(func)
+    def wrapper(**kwargs):
+        actor = kwargs.get("actor")
+        target = kwargs.get("claim") or kwargs.get("evidence")
+        extra = {"operation": func.__name__, "actor": getattr(actor, "pk", None), "target": getattr(target, "pk", None)}
+        try:
+            with transaction.atomic():
+                result = func(**kwargs)
+        except WorkflowError as exc:
+            log.info("%s refused (%s) actor=%s target=%s", func.__name__, exc.code, extra["actor"], extra["target"],
+                     extra={**extra, "outcome": exc.code})
+            raise
+        log.info("%s ok actor=%s target=%s", func.__name__, extra["actor"], extra["target"],
+                 extra={**extra, "outcome": "ok"})
+        return result
+
+    return wrapper
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Helpers shared by the operations.
+
+
+def _require(actor, permission):
+    if actor is None or not actor.is_authenticated or not actor.has_perm(permission):
+        role = "a reviewer" if permission == REVIEWER_PERMISSION else "an editor"
+        raise WorkflowError(f"Only {role} can do this.", code="permission_denied")
+
+
+def _lock(claim, version):
+    """The claim's row, locked until the transaction ends, provided nobody changed it since ``version``."""
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if version is None or int(version) != current.version:
+        raise StaleVersion(
+            "Someone else changed this claim while you were working on it. Review their changes and try again.",
+            current=current,
+        )
+    return current
+
+
+def _require_status(claim, *allowed, doing):
+    if claim.status not in allowed:
+        names = " or ".join(str(Status(s).label).lower() for s in allowed)
+        raise WorkflowError(
+            f"Cannot {doing}: the claim is {claim.get_status_display().lower()}, and this needs it {names}.",
+            code="invalid_transition",
+        )
+
+
+def _required_text(value, *, field, what):
+    value = (value or "").strip()
+    if not value:
+        raise WorkflowError(f"{what} is required.", code="required", field=field)
+    return value
+
+
+def _commit(claim, actor, kind, *, to_status=None, verdict=None, note="", changes=None, public=False, at=None):
+    """Save the claim with its version bumped, and write the event that records the change."""
+    at = at or timezone.now()
+    from_status = claim.status if claim.pk else ""
+    if to_status is not None:
+        claim.status = to_status
+    claim.version += 1
+    claim.save()
+    ClaimEvent.objects.create(
+        claim=claim,
+        actor=actor,
+        actor_name=_name(actor),
+        at=at,
+        kind=kind,
+        from_status=from_status,
+        to_status=claim.status,
+        verdict=verdict,
+        note=note,
+        changes=changes or {},
+        public=public,
+    )
+    return claim
+
+
+def _name(user):
+    if user is None:
+        return "Reader tip"
+    return user.get_full_name() or user.get_username()
+
+
+def _display(value):
+    """A JSON-safe rendering of a field value for the ``changes`` diff."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _check_text(text):
+    text = _required_text(text, field="text", what="The claim text")
+    if len(text) > settings.CLAIM_TEXT_HARD_LIMIT:
+        raise WorkflowError(
+            f"The claim text is {len(text)} characters; the limit is {settings.CLAIM_TEXT_HARD_LIMIT}. "
+            "Word it more briefly and keep the full wording in the quote.",
+            code="too_long",
+            field="text",
+        )
+    return text
+
+
+def _check_url(value, *, field):
+    value = (value or "").strip()
+    if value:
+        try:
+            http_url(value)
+        except Exception:
+            raise WorkflowError(
+                "Enter a web address starting with http:// or https://.", code="invalid_url", field=field
+            ) from None
+    return value
+
+
+def _locate_quote(claim):
+    claim.quote_start, claim.quote_end = claim.source.locate(claim.quote) if claim.source else (None, None)
+
+
+def _pending_verdict(claim):
+    verdict = claim.verdicts.order_by("-proposed_at", "-id").first()
+    if verdict is None:
+        raise WorkflowError("There is no proposed verdict to review.", code="no_verdict")
+    return verdict
+
+
+def approvers_of(verdict):
+    """Users who signed off ``verdict``: every approval, including the one that published it."""
+    return ClaimEvent.objects.filter(
+        verdict=verdict, kind__in=[Kind.APPROVED, Kind.PUBLISHED, Kind.CORRECTED]
+    ).exclude(actor=None)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Capture and edit.
+
+
+@operation
+def create_claim(*, actor, text, claimant=None, quote="", source=None, claim_date=None, language="en",
+                 topics=(), recheck_on=None, is_reader_tip=False, note=""):
+    """Capture a claim. Reader tips arrive with no actor and no claimant; everything else needs an editor."""
+    if not is_reader_tip:
+        _require(actor, EDITOR_PERMISSION)
+        if claimant is None:
+            raise WorkflowError("Choose who made the claim.", code="required", field="claimant")
+    claim = Claim(
+        text=_check_text(text), claimant=claimant, quote=(quote or "").strip(), source=source,
+        claim_date=claim_date, language=language or "en", recheck_on=recheck_on, is_reader_tip=is_reader_tip,
+        version=0,  # _commit bumps it to 1
+    )
+    _locate_quote(claim)
+    _commit(claim, actor, Kind.CREATED, to_status=Status.NEW, note=note)
+    if topics:
+        claim.topics.set(topics)
+    return claim
+
+
+@operation
+def edit_claim(*, claim, actor, version, **fields):
+    """Change the claim's own fields (``CLAIM_FIELDS`` and ``topics``). Records a field-by-field diff.
+    Saving with nothing changed writes nothing."""
+    _require(actor, EDITOR_PERMISSION)
+    unknown = set(fields) - set(CLAIM_FIELDS) - {"topics"}
+    if unknown:
+        raise TypeError(f"edit_claim() got unexpected fields: {', '.join(sorted(unknown))}")
+    claim = _lock(claim, version)
+    if claim.status == Status.CLOSED:
+        raise WorkflowError("A closed claim cannot be edited; reopen it first.", code="invalid_transition")
+    if "text" in fields:
+        fields["text"] = _check_text(fields["text"])
+    if "claimant" in fields and fields["claimant"] is None:
+        raise WorkflowError("Choose who made the claim.", code="required", field="claimant")
+
+    changes = {}
+    for name in CLAIM_FIELDS:
+        if name in fields and getattr(claim, name) != fields[name]:
+            changes[name] = [_display(getattr(claim, name)), _display(fields[name])]
+            setattr(claim, name, fields[name])
+    new_topics = None
+    if "topics" in fields:
+        before = sorted(claim.topics.all(), key=lambda t: t.pk)
+        after = sorted(fields["topics"], key=lambda t: t.pk)
+        if before != after:
+            changes["topics"] = [[t.name for t in before], [t.name for t in after]]
+            new_topics = after
+    if not changes:
+        return claim
+    if {"quote", "source"} & changes.keys():
+        _locate_quote(claim)
+    _commit(claim, actor, Kind.EDITED, changes=changes)
+    if new_topics is not None:
+        claim.topics.set(new_topics)
+    return claim
+
+
+@operation
+def start_research(*, claim, actor, version, assignee=None):
+    """new → researching, assigned to ``assignee`` (the actor by default)."""
+    _require(actor, EDITOR_PERMISSION)
+    claim = _lock(claim, version)
+    _require_status(claim, Status.NEW, doing="start research")
+    return _assign(claim, actor, assignee or actor, to_status=Status.RESEARCHING)
+
+
+@operation
+def assign(*, claim, actor, version, assignee):
+    """Hand an open claim to another editor (or to nobody) without moving it."""
+    _require(actor, EDITOR_PERMISSION)
+    claim = _lock(claim, version)
+    _require_status(claim, Status.NEW, Status.RESEARCHING, Status.IN_REVIEW, doing="assign")
+    if assignee == claim.assignee:
+        raise WorkflowError("The claim is already assigned to them.", code="no_change", field="assignee")
+    return _assign(claim, actor, assignee)
+
+
+def _assign(claim, actor, assignee, *, to_status=None):
+    if assignee is not None and not assignee.has_perm(EDITOR_PERMISSION):
+        raise WorkflowError(f"{_name(assignee)} is not an editor.", code="invalid_assignee", field="assignee")
+    changes = {"assignee": [_display(claim.assignee), _display(assignee)]}
+    claim.assignee = assignee
+    return _commit(claim, actor, Kind.ASSIGNED, to_status=to_status, changes=changes)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evidence. It is gathered during research; once a verdict is proposed the evidence the reviewer signs off
+# is frozen, so a reviewer never approves something that changed under them.
+
+EVIDENCE_OPEN = (Status.NEW, Status.RESEARCHING)
+
+
+def _clean_evidence(fields):
+    cleaned = dict(fields)
+    for name in ("url", "archived_url"):
+        if name in cleaned:
+            cleaned[name] = _check_url(cleaned[name], field=name)
+    if "title" in cleaned:
+        cleaned["title"] = _required_text(cleaned["title"], field="title", what="A title")
+    if "stance" in cleaned and cleaned["stance"] not in Evidence.Stance.values:
+        raise WorkflowError("Choose supports, refutes or context.", code="invalid", field="stance")
+    return cleaned
+
+
+def _check_withheld(evidence):
+    if evidence.withheld and not evidence.withheld_reason.strip():
+        raise WorkflowError(
+            "Say why the source is withheld.", code="required", field="withheld_reason"
+        )
+
+
+@operation
+def add_evidence(*, claim, actor, version, title, url="", publisher="", note="",
+                 stance=Evidence.Stance.CONTEXT, archived_url="", withheld=False, withheld_reason=""):
+    _require(actor, EDITOR_PERMISSION)
+    claim = _lock(claim, version)
+    _require_status(claim, *EVIDENCE_OPEN, doing="add evidence")
+    fields = _clean_evidence(dict(title=title, url=url, publisher=publisher, note=note, stance=stance,
+                                  archived_url=archived_url, withheld=withheld, withheld_reason=withheld_reason))
+    evidence = Evidence(claim=claim, added_by=actor, **fields)
+    _check_withheld(evidence)
+    evidence.save()
+    _commit(claim, actor, Kind.EVIDENCE_ADDED, changes={"evidence": [None, _evidence_summary(evidence)]})
+    return evidence
+
+
+@operation
+def change_evidence(*, evidence, actor, version, **fields):
+    _require(actor, EDITOR_PERMISSION)
+    unknown = set(fields) - set(EVIDENCE_FIELDS)
+    if unknown:
+        raise TypeError(f"change_evidence() got unexpected fields: {', '.join(sorted(unknown))}")
+    claim = _lock(evidence.claim, version)
+    _require_status(claim, *EVIDENCE_OPEN, doing="change evidence")
+    evidence = Evidence.objects.get(pk=evidence.pk)
+    changes = {}
+    for name, value in _clean_evidence(fields).items():
+        if getattr(evidence, name) != value:
+            changes[name] = [_display(getattr(evidence, name)), _display(value)]
+            setattr(evidence, name, value)
+    if not changes:
+        return evidence
+    _check_withheld(evidence)
+    evidence.save()
+    _commit(claim, actor, Kind.EVIDENCE_CHANGED, changes={"evidence_id": [evidence.pk, evidence.pk], **changes})
+    return evidence
+
+
+@operation
+def remove_evidence(*, evidence, actor, version):
+    _require(actor, EDITOR_PERMISSION)
+    claim = _lock(evidence.claim, version)
+    _require_status(claim, *EVIDENCE_OPEN, doing="remove evidence")
+    summary = _evidence_summary(evidence)
+    evidence.delete()
+    return _commit(claim, actor, Kind.EVIDENCE_REMOVED, changes={"evidence": [summary, None]})
+
+
+def _evidence_summary(evidence):
+    return {"id": evidence.pk, "title": evidence.title, "url": evidence.url, "stance": evidence.stance,
+            "withheld": evidence.withheld}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Verdicts and review.
+
+
+@operation
+def propose_verdict(*, claim, actor, version, rating, summary, analysis="", correction_note=""):
+    """researching → in_review with a new verdict. Needs a rating, a summary and at least one evidence item."""
+    _require(actor, EDITOR_PERMISSION)
+    claim = _lock(claim, version)
+    _require_status(claim, Status.RESEARCHING, doing="propose a verdict")
+    if not isinstance(rating, Rating):
+        raise WorkflowError("Choose a rating.", code="required", field="rating")
+    summary = _required_text(summary, field="summary", what="A summary")
+    if claim.claimant_id is None:
+        raise WorkflowError("Say who made the claim before proposing a verdict.", code="required", field="claimant")
+    if not claim.evidence.exists():
+        raise WorkflowError(
+            "Add at least one evidence item before proposing a verdict.", code="evidence_required"
+        )
+    now = timezone.now()
+    verdict = Verdict.objects.create(
+        claim=claim, rating=rating, rating_label=rating.label, rating_value=rating.value, summary=summary,
+        analysis=(analysis or "").strip(), correction_note=(correction_note or "").strip(),
+        proposed_by=actor, proposed_by_name=_name(actor), proposed_at=now,
+    )
+    _commit(claim, actor, Kind.VERDICT_PROPOSED, to_status=Status.IN_REVIEW, verdict=verdict, at=now)
+    return verdict
+
+
+@operation
+def approve(*, claim, actor, version, note="", correction_note=""):
+    """Sign off the pending verdict. The last required approval publishes it; when it replaces a published
+    verdict that is a correction, and a correction note (from the proposal or given here) is required."""
+    _require(actor, REVIEWER_PERMISSION)
+    claim = _lock(claim, version)
+    _require_status(claim, Status.IN_REVIEW, doing="approve")
+    verdict = _pending_verdict(claim)
+    # Four eyes, for everyone: superusers pass every permission check, but not this one.
+    if verdict.proposed_by_id == actor.pk:
+        raise WorkflowError(
+            "You proposed this verdict, so someone else must approve it.", code="own_verdict"
+        )
+    approvals = approvers_of(verdict)
+    if approvals.filter(actor=actor).exists():
+        raise WorkflowError("You have already approved this verdict.", code="already_approved")
+    if approvals.values("actor").distinct().count() + 1 < settings.REQUIRED_APPROVALS:
+        return _commit(claim, actor, Kind.APPROVED, verdict=verdict, note=(note or "").strip())
+    return _publish(claim, actor, verdict, note=note, correction_note=correction_note)
+
+
+def _publish(claim, actor, verdict, *, note, correction_note):
+    now = timezone.now()
+    if claim.published_verdict_id is not None:
+        correction = (correction_note or "").strip() or verdict.correction_note
+        if not correction:
+            raise WorkflowError(
+                "This verdict replaces a published one: write a correction note saying what changed and why.",
+                code="correction_note_required", field="correction_note",
+            )
+        kind, note = Kind.CORRECTED, correction
+    else:
+        kind, note = Kind.PUBLISHED, (note or "").strip()
+        claim.published_at = now
+    claim.published_verdict = verdict
+    return _commit(claim, actor, kind, to_status=Status.PUBLISHED, verdict=verdict, note=note, public=True, at=now)
+
+
+@operation
+def send_back(*, claim, actor, version, note):
+    """in_review → researching, with the reviewer's note for the proposer."""
+    _require(actor, REVIEWER_PERMISSION)
+    claim = _lock(claim, version)
+    _require_status(claim, Status.IN_REVIEW, doing="send back")
+    note = _required_text(note, field="note", what="A note for the proposer")
+    return _commit(claim, actor, Kind.SENT_BACK, to_status=Status.RESEARCHING, verdict=_pending_verdict(claim),
+                   note=note)
+
+
+@operation
+def reopen(*, claim, actor, version, reason):
+    """published → researching (the published verdict stays public until a correction replaces it);
+    closed → new."""
+    _require(actor, REVIEWER_PERMISSION)
+    claim = _lock(claim, version)
+    _require_status(claim, Status.PUBLISHED, Status.CLOSED, doing="reopen")
+    reason = _required_text(reason, field="reason", what="A reason")
+    if claim.status == Status.CLOSED:
+        changes = {"close_reason": [claim.close_reason, ""], "duplicate_of": [claim.duplicate_of_id, None]}
+        claim.close_reason, claim.duplicate_of = "", None
+        return _commit(claim, actor, Kind.REOPENED, to_status=Status.NEW, note=reason, changes=changes)
+    return _commit(claim, actor, Kind.REOPENED, to_status=Status.RESEARCHING, note=reason)
+
+
+@operation
+def close(*, claim, actor, version, reason, note="", duplicate_of=None):
+    """new or researching → closed, as not checkable, a duplicate (of ``duplicate_of``) or out of scope."""
+    _require(actor, REVIEWER_PERMISSION)
+    claim = _lock(claim, version)
+    _require_status(claim, Status.NEW, Status.RESEARCHING, doing="close")
+    if reason not in Claim.CloseReason.values:
+        raise WorkflowError(
+            "Choose why the claim is closed: not checkable, duplicate or out of scope.", code="required",
+            field="reason",
+        )
+    if reason == Claim.CloseReason.DUPLICATE:
+        if duplicate_of is None:
+            raise WorkflowError("Say which claim this duplicates.", code="required", field="duplicate_of")
+        if duplicate_of.pk == claim.pk:
+            raise WorkflowError("A claim cannot duplicate itself.", code="invalid", field="duplicate_of")
+    else:
+        duplicate_of = None
+    claim.close_reason, claim.duplicate_of = reason, duplicate_of
+    changes = {"close_reason": ["", reason]}
+    if duplicate_of is not None:
+        changes["duplicate_of"] = [None, duplicate_of.pk]
+    return _commit(claim, actor, Kind.CLOSED, to_status=Status.CLOSED, note=(note or "").strip(), changes=changes)
