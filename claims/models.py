@@ -209,6 +209,11 @@ class Claim(models.Model):
     )
     duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     is_reader_tip = models.BooleanField(default=False)
+    # A reader's e-mail, for a tip's follow-up only: never public, never in the API for anonymous clients.
+    tipster_email = models.EmailField(blank=True)
+    # The ClaimReview this claim was imported from (manage.py import_claimreview); unique, so that a
+    # re-import of the same file adds nothing.
+    imported_from = HttpURLField(max_length=500, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -242,6 +247,9 @@ class Claim(models.Model):
             ),
             models.CheckConstraint(condition=~Q(duplicate_of=models.F("id")), name="claim_not_own_duplicate"),
             models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            models.UniqueConstraint(
+                fields=["imported_from"], condition=~Q(imported_from=""), name="claim_imported_from_unique"
+            ),
             models.CheckConstraint(
                 condition=~Q(close_reason="duplicate") | Q(duplicate_of__isnull=False),
                 name="duplicate_claim_names_original",
