@@ -23,18 +23,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@newsroom.example")
     password = factory.django.Password("correct horse battery staple")
 
-    @factory.post_generation
-    def groups(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.set(Group.objects.filter(name__in=extracted))
+    groups = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, create, extracted))
+
+
+def _join(user, create, names):
+    if create and names:
+        user.groups.set(Group.objects.filter(name__in=names))
 
 
 class EditorFactory(UserFactory):
-    groups = ["Editors"]
+    groups = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, create, extracted or ["Editors"]))
 
 
 class ReviewerFactory(UserFactory):
-    groups = ["Reviewers"]
+    groups = factory.PostGeneration(
+        lambda user, create, extracted, **kw: _join(user, create, extracted or ["Reviewers"])
+    )
 
 
 class ClaimantFactory(factory.django.DjangoModelFactory):
