@@ -4,11 +4,17 @@ Writes do not live here: every state change is a function in ``claims/workflow.p
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+
+from . import search
+
+# Below this resemblance (0..1) a claim is not worth showing as a possible duplicate.
+SIMILARITY_THRESHOLD = 0.35
 
 # Only http(s): a javascript: or data: URL in an evidence link would run in a reader's browser.
 http_url = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
@@ -160,6 +166,31 @@ class ClaimQuerySet(models.QuerySet):
 
     def due_for_recheck(self, today):
         return self.filter(status=Claim.Status.PUBLISHED, recheck_on__lte=today)
+
+    def search(self, q):
+        """Claims matching the words of ``q``, best match first (then newest). Full-text on both engines:
+        the public index and home page, the desk search and the API ``q`` filter all use it."""
+        found = search.match(q)
+        if found is None:
+            return self.none()
+        ids, rank = found
+        return self.filter(id__in=ids).annotate(search_rank=rank).order_by("-search_rank", "-id")
+
+    def similar_to(self, text, *, limit=5, exclude=None):
+        """Claims whose text looks like ``text``: the desk's near-duplicate warning while capturing a claim,
+        and the API's duplicate suggestions. Returns a list, best first, each with ``.similarity`` 0..1."""
+        found = search.similar_candidates(text)
+        if found is None:
+            return []
+        ids, score = found
+        candidates = self.filter(id__in=ids).select_related("claimant", "published_verdict")
+        if exclude is not None:
+            candidates = candidates.exclude(pk=exclude)
+        candidates = list(candidates.annotate(similarity_score=score).order_by("-similarity_score", "-id")[:50])
+        for claim in candidates:
+            claim.similarity = search.resemblance(text, claim.text)
+        candidates.sort(key=lambda c: (-c.similarity, -c.pk))
+        return [c for c in candidates if c.similarity >= SIMILARITY_THRESHOLD][:limit]
 
 
 class Claim(models.Model):
@@ -401,3 +432,22 @@ class ClaimEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} by {self.actor_name}"
+
+
+class ClaimSearch(models.Model):
+    """The full-text document of a claim (text, quote, claimant name, published summary).
+
+    Maintained by database triggers (migration 0005), never by Python, so that bulk loads, admin edits
+    and raw SQL keep it current. On PostgreSQL ``document`` is a weighted tsvector behind a GIN index;
+    SQLite keeps the same text in the FTS5 table ``claims_claimsearch_fts`` and leaves this table empty.
+    Read it only through ``Claim.objects.search(q)``.
+    """
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    document = SearchVectorField(null=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"search document of claim {self.claim_id}"
