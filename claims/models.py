@@ -144,11 +144,82 @@ class ClaimQuerySet(models.QuerySet):
         """Public claims, newest publication first (home page, index, feeds)."""
         return self.public().order_by("-published_at", "-id")
 
+    def public_detail(self):
+        """The public fact-check page (/claims/<id>/<slug>/): a public claim with its topics, appearances,
+        the evidence its published verdict was signed off on (``public_evidence``; items added since are
+        research for a correction, not yet public), its public timeline (``public_events``, with each
+        event's verdict) and the sign-offs of the published verdict (``sign_offs``: name and date only)."""
+        Kind = ClaimEvent.Kind
+        return self.public().prefetch_related(
+            "topics",
+            "appearances",
+            models.Prefetch(
+                "evidence",
+                queryset=Evidence.objects.filter(added_at__lte=models.F("claim__published_verdict__proposed_at")),
+                to_attr="public_evidence",
+            ),
+            models.Prefetch(
+                "events", queryset=ClaimEvent.objects.filter(public=True).select_related("verdict"),
+                to_attr="public_events",
+            ),
+            models.Prefetch(
+                "events",
+                queryset=ClaimEvent.objects.filter(
+                    kind__in=[Kind.APPROVED, Kind.PUBLISHED, Kind.CORRECTED],
+                    verdict=models.F("claim__published_verdict"),
+                ).only("id", "claim_id", "verdict_id", "kind", "actor_name", "at"),
+                to_attr="sign_offs",
+            ),
+        )
+
+    def with_modified_at(self):
+        """Annotates ``modified_at``: the latest publication or correction (sitemap ``lastmod``)."""
+        return self.annotate(modified_at=models.Max("events__at", filter=Q(events__public=True)))
+
+    def rating_counts(self):
+        """{rating id: number of these claims whose published verdict has it} (home page)."""
+        rows = self.order_by().values("published_verdict__rating").annotate(n=models.Count("pk"))
+        return {row["published_verdict__rating"]: row["n"] for row in rows}
+
+    def claimants(self):
+        """The claimants of these claims. On ``public()``: the claimant pages, the index filter and the
+        sitemap, so that a claimant with no published fact-check stays unknown to readers."""
+        return Claimant.objects.filter(pk__in=self.values("claimant_id"))
+
+    def topics(self):
+        """The topics of these claims (on ``public()``: topic pages, index filter, sitemap)."""
+        return Topic.objects.filter(pk__in=self.values("topics"))
+
+    def sources(self):
+        """The sources of these claims (on ``public()``: source pages, index filter, sitemap)."""
+        return Source.objects.filter(pk__in=self.values("source_id"))
+
+    def public_history(self):
+        """The public events of these claims, publications and corrections, newest first, each with its
+        claim, claimant and verdict and ``previous_label`` (the rating it replaced, for a correction).
+        On ``public()``: the Atom feed and, through ``corrections()``, the corrections log."""
+        Kind = ClaimEvent.Kind
+        shown = [Kind.PUBLISHED, Kind.CORRECTED]
+        earlier = ClaimEvent.objects.filter(
+            Q(at__lt=models.OuterRef("at")) | Q(at=models.OuterRef("at"), pk__lt=models.OuterRef("pk")),
+            claim=models.OuterRef("claim"), public=True, kind__in=shown,
+        ).order_by("-at", "-id")
+        return (
+            ClaimEvent.objects.filter(claim__in=self.values("pk"), public=True, kind__in=shown)
+            .select_related("claim__claimant", "verdict__rating")
+            .annotate(previous_label=models.Subquery(earlier.values("verdict__rating_label")[:1]))
+            .order_by("-at", "-id")
+        )
+
+    def corrections(self):
+        """Corrections of these claims, newest first (on ``public()``: the corrections log)."""
+        return self.public_history().filter(kind=ClaimEvent.Kind.CORRECTED)
+
     def for_desk(self, user):
-        """Every claim, for the desk's lists and queues, with what a queue row shows."""
+        """Every claim, for the desk's lists and queues, with what a queue row shows (its verdict badge too)."""
         if not user.has_perm("claims.change_claim"):
             return self.none()
-        return self.select_related("claimant", "source", "assignee", "published_verdict").order_by(
+        return self.select_related("claimant", "source", "assignee", "published_verdict__rating").order_by(
             "-updated_at", "-id"
         )
 
@@ -158,14 +229,36 @@ class ClaimQuerySet(models.QuerySet):
     def awaiting_review_by(self, user):
         """In review, with a pending verdict proposed by someone else and not yet approved by ``user``."""
         pending = Verdict.objects.filter(claim=models.OuterRef("pk")).order_by("-proposed_at", "-id")
+        # EXISTS rather than comparing with the proposer: a proposer whose account was deleted is NULL, and
+        # NOT (NULL = x) would hide the claim from every reviewer.
+        proposed = Verdict.objects.filter(pk=models.OuterRef("pending_verdict"), proposed_by=user.pk)
+        approved = ClaimEvent.objects.filter(
+            verdict=models.OuterRef("pending_verdict"), actor=user.pk, kind=ClaimEvent.Kind.APPROVED
+        )
         return (
             self.filter(status=Claim.Status.IN_REVIEW)
-            .annotate(pending_proposer=models.Subquery(pending.values("proposed_by")[:1]))
-            .exclude(pending_proposer=user.pk)
+            .annotate(pending_verdict=models.Subquery(pending.values("pk")[:1]))
+            .exclude(Q(models.Exists(proposed)) | Q(models.Exists(approved)))
         )
 
     def due_for_recheck(self, today):
         return self.filter(status=Claim.Status.PUBLISHED, recheck_on__lte=today)
+
+    def new_arrivals(self):
+        """New claims, reader tips included, oldest first so that nothing waits forever (desk dashboard)."""
+        return self.filter(status=Claim.Status.NEW).order_by("created_at", "id")
+
+    def for_claim_page(self):
+        """One claim with everything the desk's claim page shows: claimant, source, assignee, topics,
+        evidence (with who added it), every verdict (with its rating) and the full history."""
+        return self.select_related(
+            "claimant", "source", "assignee", "duplicate_of", "published_verdict__rating"
+        ).prefetch_related(
+            "topics",
+            models.Prefetch("evidence", queryset=Evidence.objects.select_related("added_by")),
+            models.Prefetch("verdicts", queryset=Verdict.objects.select_related("rating")),
+            models.Prefetch("events", queryset=ClaimEvent.objects.order_by("at", "id")),
+        )
 
     def search(self, q):
         """Claims matching the words of ``q``, best match first (then newest). Full-text on both engines:

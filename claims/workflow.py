@@ -90,7 +90,12 @@ def _require(actor, permission):
 def _lock(claim, version):
     """The claim's row, locked until the transaction ends, provided nobody changed it since ``version``."""
     current = Claim.objects.select_for_update().get(pk=claim.pk)
-    if version is None or int(version) != current.version:
+    try:
+        # The version arrives as text from forms and If-Match headers; garbage there is just not current.
+        seen = int(version)
+    except (TypeError, ValueError):
+        seen = None
+    if seen != current.version:
         raise StaleVersion(
             "Someone else changed this claim while you were working on it. Review their changes and try again.",
             current=current,
@@ -177,6 +182,17 @@ def _check_url(value, *, field):
     return value
 
 
+def _check_length(model, values):
+    """Refuse text longer than its column: PostgreSQL would fail mid-transaction, SQLite would keep it all."""
+    for name, value in values.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            label = model._meta.get_field(name).verbose_name
+            raise WorkflowError(
+                f"The {label} is {len(value)} characters; the limit is {limit}.", code="too_long", field=name
+            )
+
+
 def _locate_quote(claim):
     claim.quote_start, claim.quote_end = claim.source.locate(claim.quote) if claim.source else (None, None)
 
@@ -201,8 +217,9 @@ def approvers_of(verdict):
 
 @operation
 def create_claim(*, actor, text, claimant=None, quote="", source=None, claim_date=None, language="en",
-                 topics=(), recheck_on=None, is_reader_tip=False, note=""):
-    """Capture a claim. Reader tips arrive with no actor and no claimant; everything else needs an editor."""
+                 topics=(), recheck_on=None, is_reader_tip=False, note="", tipster_email=""):
+    """Capture a claim. Reader tips arrive with no actor and no claimant; everything else needs an editor.
+    ``tipster_email`` is a reader's optional address for follow-up, never shown publicly."""
     if not is_reader_tip:
         _require(actor, EDITOR_PERMISSION)
         if claimant is None:
@@ -210,8 +227,9 @@ def create_claim(*, actor, text, claimant=None, quote="", source=None, claim_dat
     claim = Claim(
         text=_check_text(text), claimant=claimant, quote=(quote or "").strip(), source=source,
         claim_date=claim_date, language=language or "en", recheck_on=recheck_on, is_reader_tip=is_reader_tip,
-        version=0,  # _commit bumps it to 1
+        tipster_email=(tipster_email or "").strip(), version=0,  # _commit bumps it to 1
     )
+    _check_length(Claim, {"language": claim.language, "tipster_email": claim.tipster_email})
     _locate_quote(claim)
     _commit(claim, actor, Kind.CREATED, to_status=Status.NEW, note=note)
     if topics:
@@ -232,6 +250,7 @@ def edit_claim(*, claim, actor, version, **fields):
         raise WorkflowError("A closed claim cannot be edited; reopen it first.", code="invalid_transition")
     if "text" in fields:
         fields["text"] = _check_text(fields["text"])
+    _check_length(Claim, fields)
     if "claimant" in fields and fields["claimant"] is None:
         raise WorkflowError("Choose who made the claim.", code="required", field="claimant")
 
@@ -301,6 +320,7 @@ def _clean_evidence(fields):
         cleaned["title"] = _required_text(cleaned["title"], field="title", what="A title")
     if "stance" in cleaned and cleaned["stance"] not in Evidence.Stance.values:
         raise WorkflowError("Choose supports, refutes or context.", code="invalid", field="stance")
+    _check_length(Evidence, cleaned)
     return cleaned
 
 
@@ -376,6 +396,7 @@ def propose_verdict(*, claim, actor, version, rating, summary, analysis="", corr
     if not isinstance(rating, Rating):
         raise WorkflowError("Choose a rating.", code="required", field="rating")
     summary = _required_text(summary, field="summary", what="A summary")
+    _check_length(Verdict, {"summary": summary})
     if claim.claimant_id is None:
         raise WorkflowError("Say who made the claim before proposing a verdict.", code="required", field="claimant")
     if not claim.evidence.exists():
@@ -479,3 +500,47 @@ def close(*, claim, actor, version, reason, note="", duplicate_of=None):
     if duplicate_of is not None:
         changes["duplicate_of"] = [None, duplicate_of.pk]
     return _commit(claim, actor, Kind.CLOSED, to_status=Status.CLOSED, note=(note or "").strip(), changes=changes)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Import.
+
+
+@operation
+def import_claim_review(*, actor, text, claimant, rating, summary, review_url, reviewed_at, source=None,
+                        claim_date=None, language="en", analysis="", publisher=""):
+    """Publish a fact-check that another organisation already made, from its ClaimReview
+    (``manage.py import_claimreview``): the claim, its verdict and ONE public ``published`` event that notes
+    the origin, in one transaction. ``review_url`` is the original review; a second import of it is refused.
+
+    The one exception to four eyes: nobody here proposes or approves this verdict, because the original
+    publisher did the checking and its review is what we republish. The actor is the importing system account
+    (a reviewer), and the verdict is credited to ``publisher`` when known.
+    """
+    _require(actor, REVIEWER_PERMISSION)
+    review_url = _check_url(review_url, field="review_url")
+    if not review_url:
+        raise WorkflowError("The review's URL is required.", code="required", field="review_url")
+    if Claim.objects.filter(imported_from=review_url).exists():
+        raise WorkflowError("This review has been imported already.", code="already_imported", field="review_url")
+    if claimant is None:
+        raise WorkflowError("Say who made the claim.", code="required", field="claimant")
+    if not isinstance(rating, Rating):
+        raise WorkflowError("Choose a rating.", code="required", field="rating")
+    summary = _required_text(summary, field="summary", what="A summary")
+    _check_length(Verdict, {"summary": summary, "proposed_by_name": publisher})
+    claim = Claim(
+        text=_check_text(text), claimant=claimant, source=source, claim_date=claim_date,
+        language=language or "en", imported_from=review_url,
+    )
+    _check_length(Claim, {"language": claim.language})
+    claim.save()
+    verdict = Verdict.objects.create(
+        claim=claim, rating=rating, rating_label=rating.label, rating_value=rating.value, summary=summary,
+        analysis=(analysis or "").strip(), proposed_by=actor, proposed_by_name=publisher or _name(actor),
+        proposed_at=reviewed_at,
+    )
+    claim.published_verdict, claim.published_at = verdict, reviewed_at
+    note = f"Imported from the review by {publisher}: {review_url}" if publisher else f"Imported from {review_url}"
+    return _commit(claim, actor, Kind.PUBLISHED, to_status=Status.PUBLISHED, verdict=verdict, note=note,
+                   public=True)

@@ -105,6 +105,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if 
 SITE_URL = envurl("SITE_URL", "http://127.0.0.1:8000")
 ORGANIZATION_NAME = os.environ.get("ORGANIZATION_NAME", "The Fact-Check Desk")
 REQUIRED_APPROVALS = envint("REQUIRED_APPROVALS", 1, minimum=1)
+# Reader tips (/submit/) accepted per IP address per hour; counted in the shared cache.
+READER_TIPS_PER_HOUR = envint("READER_TIPS_PER_HOUR", 5, minimum=1)
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
     raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL; got {REDIS_URL!r}.")
@@ -233,6 +235,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every API error as {"code", "detail"}; the workflow's WorkflowError becomes 409/412 there, once.
+    "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -251,6 +255,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Requests take ids where responses show nested objects, so they get their own components.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "claims.api.schema.describe_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "CloseReasonEnum": "claims.models.Claim.CloseReason",
+        "ClaimantKindEnum": "claims.models.Claimant.Kind",
+        "EventKindEnum": "claims.models.ClaimEvent.Kind",
+    },
 }
 
 LOGGING = {

@@ -7,6 +7,21 @@ from rest_framework.test import APIClient
 from .factories import EditorFactory, ReviewerFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Every persona gets a password; the production hasher's deliberate slowness costs a second or more each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # Pages render {% static %}; the manifest storage needs collectstatic, which tests do not run.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def editor(db):
     return EditorFactory(username="erin", first_name="Erin", last_name="Editor")

@@ -1,10 +1,253 @@
-"""Public pages. Placeholder routes until the public site lands (issue 4): they answer 404."""
+"""The public site: published fact-checks for readers.
 
-from django.http import Http404
+Every read starts from ``Claim.objects.public()``; anything it does not reach answers 404, so nothing that
+is not published can be seen, or even confirmed to exist.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from claims import jsonld, workflow
+from claims.forms import ReaderTipForm
+from claims.models import Claim, ClaimEvent, Evidence, Rating
+
+PAGE_SIZE = 20
+HOME_LATEST = 8
+TIP_WINDOW_SECONDS = 3600
+MAX_QUERY_LENGTH = 200
+
+STANCE_HEADINGS = {
+    Evidence.Stance.SUPPORTS: "Evidence that supports the claim",
+    Evidence.Stance.REFUTES: "Evidence that contradicts the claim",
+    Evidence.Stance.CONTEXT: "Context",
+}
 
 
-def _not_yet(*args, **kwargs):
-    raise Http404
+def _http(url):
+    """``url`` if it is an http(s) address, else "". The workflow refuses other schemes; this guards
+    the href of anything that reached the database another way."""
+    return url if url and url.lower().startswith(("http://", "https://")) else ""
 
 
-home = claim_detail = claimant_detail = source_detail = topic_detail = _not_yet
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Lists.
+
+
+@require_GET
+def home(request):
+    public = Claim.objects.public()
+    counts = public.rating_counts()
+    ratings = [(rating, counts.get(rating.pk, 0)) for rating in Rating.objects.all()]
+    return render(request, "public/home.html", {
+        "latest": list(public.order_by("-published_at", "-id")[:HOME_LATEST]),
+        "ratings": ratings,
+        "total": sum(counts.values()),
+        "corrections": list(public.corrections()[:3]),
+    })
+
+
+@require_GET
+def claim_index(request):
+    """The searchable, filterable list. Filters combine; each active one shows as a removable chip."""
+    public = Claim.objects.public()
+    q = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    options = {
+        "rating": {r.slug: r.label for r in Rating.objects.all()},
+        "claimant": {c.slug: c.name for c in public.claimants().order_by("name", "id")},
+        "topic": {t.slug: t.name for t in public.topics().order_by("name", "id")},
+    }
+    claims = public.search(q) if q else public.order_by("-published_at", "-id")
+    chips = [{"name": "q", "label": "Search", "value": q}] if q else []
+    lookups = {"rating": "published_verdict__rating__slug", "claimant": "claimant__slug", "topic": "topics__slug"}
+    selected = {}
+    for name, lookup in lookups.items():
+        value = request.GET.get(name, "").strip()
+        if value:
+            claims = claims.filter(**{lookup: value})
+            selected[name] = value
+            chips.append({"name": name, "label": name.title(), "value": options[name].get(value, value)})
+    source_id = request.GET.get("source", "").strip()
+    if source_id:
+        valid = source_id.isascii() and source_id.isdigit() and len(source_id) < 19
+        source = public.sources().filter(pk=source_id).first() if valid else None
+        claims = claims.filter(source=source) if source else claims.none()
+        selected["source"] = source_id
+        chips.append({"name": "source", "label": "Source", "value": source.title if source else "unknown source"})
+    page = _page(request, claims)
+    return render(request, "public/claim_index.html", {
+        "page": page, "q": q, "options": options, "selected": selected, "chips": chips,
+    })
+
+
+@require_GET
+def claimant_detail(request, slug):
+    # 404 for a claimant with no published fact-check: their name alone could reveal unpublished work.
+    public = Claim.objects.public()
+    claimant = get_object_or_404(public.claimants(), slug=slug)
+    page = _page(request, public.filter(claimant=claimant).order_by("-published_at", "-id"))
+    return render(request, "public/claimant.html", {"claimant": claimant, "same_as": _http(claimant.same_as),
+                                                    "page": page})
+
+
+@require_GET
+def topic_detail(request, slug):
+    public = Claim.objects.public()
+    topic = get_object_or_404(public.topics(), slug=slug)
+    page = _page(request, public.filter(topics=topic).order_by("-published_at", "-id"))
+    return render(request, "public/topic.html", {"topic": topic, "page": page})
+
+
+@require_GET
+def source_detail(request, pk):
+    public = Claim.objects.public()
+    source = get_object_or_404(public.sources(), pk=pk)
+    page = _page(request, public.filter(source=source).order_by("-published_at", "-id"))
+    return render(request, "public/source.html", {"source": source, "source_link": _http(source.url),
+                                                  "page": page})
+
+
+@require_GET
+def corrections(request):
+    page = _page(request, Claim.objects.public().corrections())
+    return render(request, "public/corrections.html", {"page": page})
+
+
+@require_GET
+def methodology(request):
+    return render(request, "public/methodology.html", {
+        "ratings": Rating.objects.all(),
+        "required_approvals": settings.REQUIRED_APPROVALS,
+    })
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The fact-check page.
+
+
+@require_GET
+def claim_detail(request, pk, slug=None):
+    claim = get_object_or_404(Claim.objects.public_detail(), pk=pk)
+    canonical = claim.get_absolute_url()
+    if request.path != canonical:
+        return redirect(canonical, permanent=True)
+    corrections = [e for e in claim.public_events if e.kind == ClaimEvent.Kind.CORRECTED]
+    corrected_at = corrections[-1].at if corrections else None
+    return render(request, "public/claim_detail.html", {
+        "claim": claim,
+        "verdict": claim.published_verdict,
+        "canonical_url": jsonld.claim_url(claim),
+        "corrected_at": corrected_at,
+        "corrections": _describe_corrections(claim.public_events),
+        "timeline": claim.public_events,
+        "evidence_groups": _evidence_groups(claim.public_evidence),
+        "appearances": [_with_links(a) for a in claim.appearances.all()],
+        "sign_offs": claim.sign_offs,
+        "source_link": _http(claim.source.url) if claim.source else "",
+        "same_as": _http(claim.claimant.same_as) if claim.claimant else "",
+        "claimreview": jsonld.script_tag(jsonld.claim_review(claim, corrected_at=corrected_at)),
+    })
+
+
+def _describe_corrections(events):
+    """Corrections newest first, each with ``previous_label``: the rating shown before it."""
+    described, previous = [], None
+    for event in events:
+        if event.kind == ClaimEvent.Kind.CORRECTED:
+            event.previous_label = previous
+            described.append(event)
+        if event.verdict is not None:
+            previous = event.verdict.rating_label
+    return described[::-1]
+
+
+def _evidence_groups(items):
+    groups = []
+    for stance, heading in STANCE_HEADINGS.items():
+        members = [_with_links(e) for e in items if e.stance == stance]
+        if members:
+            groups.append({"stance": stance, "heading": heading, "items": members})
+    return groups
+
+
+def _with_links(item):
+    """Safe hrefs for an evidence item or appearance. A withheld item keeps neither link."""
+    withheld = getattr(item, "withheld", False)
+    item.link = "" if withheld else _http(item.url)
+    item.archive_link = "" if withheld else _http(item.archived_url)
+    return item
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reader tips.
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    """A reader's claim for the desk's New queue. CSRF-protected, rate-limited per address, with a
+    honeypot field that a person never sees: a bot that fills it is thanked and ignored."""
+    if request.method == "GET":
+        return render(request, "public/submit.html", {"form": ReaderTipForm()})
+    if not _count_tip(request):
+        return render(request, "public/submit_limited.html", {"per_hour": settings.READER_TIPS_PER_HOUR},
+                      status=429)
+    form = ReaderTipForm(request.POST)
+    if form.is_bot():
+        return redirect("public:submit_thanks")
+    if form.is_valid():
+        try:
+            workflow.create_claim(actor=None, is_reader_tip=True, text=form.cleaned_data["text"],
+                                  note=form.note_for_desk(), tipster_email=form.cleaned_data["email"])
+        except workflow.WorkflowError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return redirect("public:submit_thanks")
+    return render(request, "public/submit.html", {"form": form}, status=400)
+
+
+def _count_tip(request):
+    """Count this tip against the sender's hourly allowance; False once it is spent. The count lives in
+    the shared cache (Redis in production), so every app server sees the same number."""
+    key = f"reader-tip:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    cache.add(key, 0, timeout=TIP_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=TIP_WINDOW_SECONDS)
+        count = 1
+    return count <= settings.READER_TIPS_PER_HOUR
+
+
+@require_GET
+def submit_thanks(request):
+    return render(request, "public/submit_thanks.html")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# For machines.
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        "Disallow: /desk/",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /api/",
+        "Disallow: /submit/",
+        "Allow: /api/docs/",
+        "",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+

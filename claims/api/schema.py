@@ -1,0 +1,87 @@
+"""OpenAPI: the error responses every operation documents, the id-in/object-out related field, and the
+API's introduction (shown at /api/docs/)."""
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+API_DESCRIPTION = """\
+Claims, evidence, verdicts and their review history: the same register and the same rules as the desk.
+
+**Reading.** Anonymous clients read published fact-checks only. Anything else answers 404, exactly as if it
+did not exist. Fields that only editors may see (a tipster's e-mail, a withheld evidence URL, a source's full
+text, internal history) are `null` for everybody else, so every response has the same keys.
+
+**Signing in.** Browsers use the desk's session (send the `csrftoken` cookie back as `X-CSRFToken` on writes).
+Scripts use a token: `Authorization: Token <key>`. Editors create and revoke theirs on their desk profile
+page; an administrator can make one with `python manage.py drf_create_token <username>`.
+
+**Writing.** Every change goes through the same workflow as the desk. Claims carry an `ETag` (their
+`version`). `PATCH` and every workflow action need the version you are changing: send the ETag back in
+`If-Match`, or, without that header, `version` in the body. A stale one answers 412 and nothing is
+written; neither answers 428. A transition the workflow refuses answers 409 with a machine-readable `code`.
+
+**Errors** are JSON: `{"code": ..., "detail": ...}`, with `errors` (field → messages) on 400 and
+`current_version` on 412. Bodies over the upload limit answer 413; too many requests answer 429 with
+`Retry-After`.
+
+**Lists** are cursor-paginated (`next`, `previous`, `results`; `page_size` up to 100) in a fixed total order.
+"""
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Machine-readable, e.g. own_verdict, not_found, throttled.")
+    detail = serializers.CharField(help_text="For people.")
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    errors = serializers.DictField(child=serializers.JSONField(), help_text="Field name → list of messages.")
+
+
+class StaleVersionSerializer(ErrorSerializer):
+    current_version = serializers.IntegerField(help_text="The claim's version now; its ETag is in the headers.")
+
+
+_ERRORS = {
+    400: (ValidationErrorSerializer, "Invalid input, with an error for each field at fault; or malformed JSON."),
+    401: (ErrorSerializer, "No credentials, or bad ones."),
+    403: (ErrorSerializer, "Signed in, but this needs the editor or reviewer role, or the CSRF token is missing."),
+    404: (ErrorSerializer, "No such object, or not one the caller may see."),
+    409: (ErrorSerializer, "The workflow refuses this transition; `code` says why (e.g. own_verdict)."),
+    412: (StaleVersionSerializer, "The claim changed since the given version: nothing was written."),
+    413: (ErrorSerializer, "The request body is over the upload limit."),
+    428: (ErrorSerializer, "No version given: send If-Match or `version`."),
+    429: (ErrorSerializer, "Too many requests; retry after the Retry-After header's seconds."),
+}
+
+READ_ERRORS = (401, 404, 429)
+LIST_ERRORS = (400, 401, 404, 429)  # 400: a bad filter; 404: a bad cursor
+WRITE_ERRORS = (400, 401, 403, 404, 413, 429)
+WORKFLOW_ERRORS = (*WRITE_ERRORS, 409, 412, 428)
+
+
+def errors(*codes):
+    return {code: OpenApiResponse(_ERRORS[code][0], description=_ERRORS[code][1]) for code in sorted(set(codes))}
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=False,
+    description='The claim\'s ETag as you read it, e.g. "7". Stale: 412. Without it, send `version` in the body.',
+)
+
+
+class SummaryRelatedFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = "claims.api.serializers.SummaryRelatedField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return build_basic_type(OpenApiTypes.INT)
+        return auto_schema.resolve_serializer(self.target.summary, direction).ref
+
+
+def describe_api(result, generator, request, public):
+    """Postprocessing hook: the introduction above, kept beside the code it describes."""
+    result["info"]["description"] = API_DESCRIPTION
+    return result

@@ -1,0 +1,359 @@
+"""The API's shapes. Serializers validate input and render output; every rule lives in claims/workflow.py.
+
+Every response has the same keys for every caller. Fields named in ``Meta.editor_only`` are ``null`` for
+callers who are not editors: a tipster's e-mail, a withheld evidence URL, the full source text, internal
+history. Related objects are written as ids and read as small nested objects.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
+from rest_framework.validators import UniqueValidator
+
+from claims.jsonld import claim_review, claim_url
+from claims.models import Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict
+from claims.rendering import render_markdown
+
+bcp47 = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", "Enter a BCP-47 language tag, e.g. en or pt-BR.")
+
+
+class SummaryRelatedField(serializers.PrimaryKeyRelatedField):
+    # Written as an id; read as ``summary``, a small nested object, so that list readers need no second call.
+
+    def __init__(self, summary=None, **kwargs):
+        self.summary = summary
+        super().__init__(**kwargs)
+
+    def use_pk_only_optimization(self):
+        return False
+
+    def to_representation(self, value):
+        return self.summary(value, context=self.context).data
+
+
+class StrictSerializerMixin:
+    # Refuses keys the client may not write (unknown, or read-only such as ``status``) instead of silently
+    # dropping them, and reads ``null`` as empty for the text fields that hide behind ``null``.
+    # (Comments, not docstrings: the OpenAPI schema would show a base class's docstring on every component.)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - writable)
+            if unknown:
+                raise serializers.ValidationError({name: ["This field cannot be written."] for name in unknown})
+        values = super().to_internal_value(data)
+        for name in getattr(self.Meta, "editor_only", ()):
+            if values.get(name, "") is None and isinstance(self.fields[name], serializers.CharField):
+                values[name] = ""
+        return values
+
+
+class AudienceSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    # Nulls the ``Meta.editor_only`` fields for callers who are not editors (``context["editor"]``).
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in getattr(self.Meta, "editor_only", ()):
+            fields[name].allow_null = True
+        return fields
+
+    def to_representation(self, instance):
+        # DRF's own loop, but a hidden field is never read: reading the assignee would cost a query.
+        hidden = () if self.context.get("editor") else self.hidden_from_public(instance)
+        data = {}
+        for field in self._readable_fields:
+            if field.field_name in hidden:
+                data[field.field_name] = None
+                continue
+            try:
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            value = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            data[field.field_name] = None if value is None else field.to_representation(attribute)
+        return data
+
+    def hidden_from_public(self, instance):
+        return getattr(self.Meta, "editor_only", ())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reference data: claimants, sources, topics, ratings.
+
+
+class ClaimantSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Claimant
+        fields = ["id", "slug", "name", "kind"]
+
+
+class ClaimantSerializer(AudienceSerializer):
+    """Who makes claims: a person, an organisation or unnamed sources."""
+
+    slug = serializers.SlugField(max_length=200, required=False, validators=[UniqueValidator(Claimant.objects.all())],
+                                 help_text="e.g. sergey-lavrov; made from the name when left out.")
+
+    class Meta:
+        model = Claimant
+        fields = ["id", "slug", "name", "kind", "description", "same_as"]
+
+
+class SourceSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "title", "url", "outlet", "published_on"]
+
+
+class SourceSerializer(AudienceSerializer):
+    """A published document where claims appear. Its full text is for editors only."""
+
+    class Meta:
+        model = Source
+        fields = ["id", "title", "url", "outlet", "author", "published_on", "language", "text", "created_at"]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"language": {"validators": [bcp47]}}
+        editor_only = ["text"]
+
+
+class TopicSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["id", "slug", "name"]
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = ["id", "slug", "label", "value", "definition", "colour", "order"]
+        read_only_fields = fields
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username", "name"]
+        read_only_fields = fields
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Claims.
+
+
+class PublishedVerdictSerializer(serializers.ModelSerializer):
+    rating = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Verdict
+        fields = ["id", "rating", "rating_label", "rating_value", "summary", "correction_note", "proposed_at"]
+        read_only_fields = fields
+
+
+class ClaimSerializer(AudienceSerializer):
+    """A checkable claim. ``null`` fields are for editors' eyes only."""
+
+    # Null only for a reader tip not yet attributed; the workflow refuses null from the API.
+    claimant = SummaryRelatedField(summary=ClaimantSummarySerializer, queryset=Claimant.objects.all(),
+                                   allow_null=True, help_text="Who made the claim: a claimant id (read as an object).")
+    source = SummaryRelatedField(summary=SourceSummarySerializer, queryset=Source.objects.all(), required=False,
+                                 allow_null=True, help_text="Where it first appeared: a source id, or null.")
+    topics = SummaryRelatedField(summary=TopicSerializer, queryset=Topic.objects.all(), many=True, required=False,
+                                 help_text="Topic ids (read as objects).")
+    language = serializers.CharField(max_length=35, required=False, validators=[bcp47], help_text="e.g. en")
+    published_verdict = PublishedVerdictSerializer(read_only=True, allow_null=True)
+    assignee = UserSummarySerializer(read_only=True, allow_null=True)
+    page_url = serializers.SerializerMethodField(help_text="The public fact-check page, once published.")
+    imported_from = serializers.URLField(read_only=True, allow_blank=True,
+                                         help_text="The ClaimReview this claim was imported from, if any.")
+    tipster_email = serializers.CharField(read_only=True, allow_null=True, help_text="A reader tip's e-mail.")
+    close_reason = serializers.ChoiceField(choices=Claim.CloseReason.choices, read_only=True, allow_blank=True)
+    version = serializers.IntegerField(
+        required=False, min_value=1,
+        help_text="Read: the claim's version (also its ETag). Write: the version you are changing, when you "
+                  "send no If-Match header.",
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "text", "slug", "quote", "quote_start", "quote_end", "claimant", "source", "claim_date",
+            "language", "topics", "published_verdict", "published_at", "page_url", "imported_from",
+            "status", "close_reason", "assignee", "recheck_on", "duplicate_of", "is_reader_tip", "tipster_email",
+            "version", "created_at", "updated_at",
+        ]
+        read_only_fields = [
+            "slug", "quote_start", "quote_end", "published_at", "imported_from", "status", "close_reason",
+            "duplicate_of", "is_reader_tip", "tipster_email", "created_at", "updated_at",
+        ]
+        extra_kwargs = {"quote": {"max_length": 5000}}
+        editor_only = ["status", "close_reason", "assignee", "recheck_on", "duplicate_of", "is_reader_tip",
+                       "tipster_email"]
+
+    def get_page_url(self, claim) -> str | None:
+        return claim_url(claim) if claim.is_public else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evidence and verdicts.
+
+
+class VersionField(serializers.IntegerField):
+    """The claim version the caller is changing, when it sends no If-Match header."""
+
+    def __init__(self, **kwargs):
+        super().__init__(write_only=True, required=False, min_value=1,
+                         help_text="The claim's version, when you send no If-Match header.", **kwargs)
+
+
+class EvidenceSerializer(AudienceSerializer):
+    """An evidence item. For the public, a withheld item has no url or archived_url."""
+
+    added_by_name = serializers.SerializerMethodField()
+    version = VersionField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id", "claim", "url", "title", "publisher", "note", "stance", "archived_url", "withheld",
+            "withheld_reason", "added_by_name", "added_at", "last_checked_at", "last_status", "version",
+        ]
+        read_only_fields = ["claim", "added_at", "last_checked_at", "last_status"]
+        extra_kwargs = {"note": {"max_length": 10_000}}
+        editor_only = ["url", "archived_url", "withheld_reason", "added_by_name", "last_checked_at", "last_status"]
+
+    def hidden_from_public(self, evidence):
+        # A withheld item's links would lead straight to the source it protects.
+        hidden = ["withheld_reason", "added_by_name", "last_checked_at", "last_status"]
+        return [*hidden, "url", "archived_url"] if evidence.withheld else hidden
+
+    def get_added_by_name(self, evidence) -> str | None:
+        if evidence.added_by is None:
+            return None
+        return evidence.added_by.get_full_name() or evidence.added_by.get_username()
+
+
+class VerdictSerializer(AudienceSerializer):
+    """A proposed verdict; never edited once made."""
+
+    rating = serializers.SlugRelatedField(slug_field="slug", queryset=Rating.objects.all(),
+                                          help_text="A rating slug, e.g. mostly-false.")
+    analysis_html = serializers.SerializerMethodField(help_text="The analysis, rendered from Markdown and "
+                                                                "sanitised.")
+    is_published = serializers.SerializerMethodField(help_text="Whether this is the verdict the public sees.")
+    version = VersionField()
+
+    class Meta:
+        model = Verdict
+        fields = [
+            "id", "claim", "rating", "rating_label", "rating_value", "summary", "analysis", "analysis_html",
+            "correction_note", "proposed_by_name", "proposed_at", "is_published", "version",
+        ]
+        read_only_fields = ["claim", "rating_label", "rating_value", "proposed_by_name", "proposed_at"]
+        extra_kwargs = {"analysis": {"max_length": 50_000}, "correction_note": {"max_length": 5000}}
+        editor_only = ["proposed_by_name"]
+
+    def get_analysis_html(self, verdict) -> str:
+        return render_markdown(verdict.analysis)
+
+    def get_is_published(self, verdict) -> bool:
+        return verdict.claim.published_verdict_id == verdict.pk
+
+
+class EventSerializer(AudienceSerializer):
+    """One thing that happened to a claim. The public sees public events only, without actor or changes, and
+    a note only on a correction (the correction notice), as on the fact-check page."""
+
+    # Empty for the event that created the claim.
+    from_status = serializers.ChoiceField(choices=Claim.Status.choices, read_only=True, allow_blank=True)
+    to_status = serializers.ChoiceField(choices=Claim.Status.choices, read_only=True, allow_blank=True)
+
+    class Meta:
+        model = ClaimEvent
+        fields = ["id", "at", "kind", "from_status", "to_status", "actor_name", "verdict", "note", "changes",
+                  "public"]
+        read_only_fields = fields
+        editor_only = ["actor_name", "changes", "note"]
+
+    def hidden_from_public(self, event):
+        return ["actor_name", "changes"] if event.kind == ClaimEvent.Kind.CORRECTED else self.Meta.editor_only
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Workflow actions: the input each one takes.
+
+
+class ActionSerializer(StrictSerializerMixin, serializers.Serializer):
+    """The version you are changing (without If-Match) and the action's own input."""
+
+    version = VersionField()
+
+    class Meta:
+        editor_only = ()
+
+
+class StartSerializer(ActionSerializer):
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True,
+        help_text="The editor who researches it (a user id); you, when left out.",
+    )
+
+
+class ApproveSerializer(ActionSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    correction_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000,
+        help_text="Required when the verdict replaces a published one, unless the proposal carries it.",
+    )
+
+
+class SendBackSerializer(ActionSerializer):
+    note = serializers.CharField(max_length=5000, help_text="What the proposer should do next.")
+
+
+class ReopenSerializer(ActionSerializer):
+    reason = serializers.CharField(max_length=5000, help_text="Why the claim is looked at again.")
+
+
+class CloseSerializer(ActionSerializer):
+    reason = serializers.ChoiceField(choices=Claim.CloseReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    duplicate_of = serializers.PrimaryKeyRelatedField(
+        queryset=Claim.objects.all(), required=False, allow_null=True,
+        help_text="The original claim's id, when the reason is duplicate.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ClaimReview export.
+
+
+class ClaimReviewSerializer(serializers.Serializer):
+    """A schema.org ClaimReview, built by claims.jsonld.claim_review: the block the public page embeds.
+    Its fields are declared for the OpenAPI schema only."""
+
+    def get_fields(self):
+        def obj(help_text):
+            return serializers.DictField(help_text=help_text)
+
+        return {
+            "@context": serializers.CharField(help_text="https://schema.org"),
+            "@type": serializers.CharField(help_text="ClaimReview"),
+            "url": serializers.URLField(help_text="The fact-check page."),
+            "claimReviewed": serializers.CharField(),
+            "author": obj("The organisation that checked the claim."),
+            "datePublished": serializers.DateField(),
+            "dateModified": serializers.DateTimeField(required=False, help_text="Present after a correction."),
+            "reviewRating": obj("alternateName, ratingExplanation and, for ordinal ratings, ratingValue, "
+                                "bestRating 5 and worstRating 1."),
+            "itemReviewed": obj("The Claim: its author, datePublished and appearance."),
+        }
+
+    def to_representation(self, claim):
+        return claim_review(claim, corrected_at=claim.corrected_at)

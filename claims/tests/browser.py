@@ -1,0 +1,81 @@
+"""Real-browser helpers: Playwright driving Debian's Chromium (``playwright install`` cannot download browsers
+here). Import the ``browser`` fixture into a test module and mark its tests ``slow``:
+
+    from .browser import browser, new_context, screenshot  # noqa: F401
+
+A missing Chromium fails the tests rather than skipping them, so CI cannot pass without running them.
+"""
+
+import os
+import re
+import tempfile
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SCREENS = Path(tempfile.gettempdir()) / "desk-screens"
+WIDTHS = (1280, 390)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole session. Playwright's sync API runs an event loop in this thread, so Django
+    must be told that calling the ORM from the test body is fine while it does."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def new_context(browser, base_url, *, width=WIDTHS[0], height=900):
+    """A fresh browser profile (its own cookies, so its own log-in) that resolves paths against ``base_url``."""
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
+    context.set_default_timeout(15_000)
+    return context
+
+
+def screenshot(page, name, *, widths=WIDTHS):
+    """Save a full-page screenshot of ``page`` at each width to SCREENS/<name>-<width>.png, then restore the
+    viewport. Returns the paths."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    original = page.viewport_size
+    safe = re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-")
+    paths = []
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": original["height"]})
+        path = SCREENS / f"{safe}-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        paths.append(path)
+    page.set_viewport_size(original)
+    return paths
+
+
+def restore_reference_data():
+    """Put back what the data migrations created (the rating scale and the Editors and Reviewers groups).
+    Live-server tests are transactional, and each one's teardown flushes every table; the permissions come
+    back by themselves (post_migrate), this data does not."""
+    ContentType.objects.clear_cache()
+    seed = import_module("claims.migrations.0002_rating_scale_and_roles").seed
+    config = apps.get_app_config("claims")
+    models_module = config.models_module
+    try:
+        seed(apps, None)
+    finally:
+        config.models_module = models_module

@@ -1,0 +1,364 @@
+"""Capturing a claim, and the claim page with every action on it.
+
+Each action is a POST to its own address. It parses its form, calls one function of claims/workflow.py and
+redirects back to the claim page with a message. A refusal re-renders the claim page with the form as the
+editor filled it and the workflow's message on the field at fault; a stale version also shows what
+changed meanwhile, and the form then carries the current version, so saving again is a deliberate choice.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from claims import workflow
+from claims.forms import (
+    ApproveForm,
+    AssignForm,
+    ClaimCaptureForm,
+    ClaimEditForm,
+    CloseForm,
+    EvidenceForm,
+    ReopenForm,
+    SendBackForm,
+    VerdictForm,
+    VersionedForm,
+)
+from claims.models import Claim, ClaimEvent, Evidence
+
+from .common import desk_view, reviewer_view
+from .history import timeline
+
+Status = Claim.Status
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Capture.
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def claim_new(request):
+    """Capture a claim. A first save that looks like existing claims lists them and asks to confirm."""
+    source = request.GET.get("source", "")
+    form = ClaimCaptureForm(request.POST or None, initial={"source": source} if source.isdigit() else None)
+    similar = []
+    if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data["confirm_new"]:
+            similar = Claim.objects.similar_to(form.cleaned_data["text"])
+        if not similar:
+            claim = _capture(request, form)
+            if claim is not None:
+                return redirect(claim.get_desk_url())
+    return render(request, "desk/claim_new.html", {"form": form, "similar": similar})
+
+
+def _capture(request, form):
+    data = form.cleaned_data
+    try:
+        # One transaction: a claimant or source typed inline is not kept when the claim is refused.
+        with transaction.atomic():
+            claimant, source = form.reference_data()
+            claim = workflow.create_claim(
+                actor=request.user, text=data["text"], claimant=claimant, quote=data["quote"], source=source,
+                claim_date=data["claim_date"], language=data["language"], topics=data["topics"],
+            )
+    except workflow.WorkflowError as exc:
+        form.add_workflow_error(exc)
+        return None
+    messages.success(request, f"Claim {claim.pk} captured.")
+    _advise(request, claim)
+    return claim
+
+
+def _advise(request, claim):
+    """Warnings that do not stop a save: a long text, a quote the source's full text does not contain."""
+    if claim.text_is_long:
+        messages.warning(request, f"The claim text is {len(claim.text)} characters; search engines show about "
+                                  f"{settings.CLAIM_TEXT_SOFT_LIMIT}. Consider a shorter wording.")
+    if claim.quote and claim.source_id and claim.source.text and claim.quote_start is None:
+        messages.warning(request, "The quote was not found word for word in the source’s full text, so it is not "
+                                  "highlighted there. Check it against the source.")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The claim page.
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def claim_detail(request, pk):
+    """GET: the claim page. POST: save the claim's fields."""
+    if request.method == "POST":
+        return _edit(request, get_object_or_404(Claim, pk=pk))
+    return claim_page(request, pk)
+
+
+def claim_page(request, pk, *, bound=None, conflict=None, preview=None):
+    """Render the claim page. ``bound`` maps a panel's name to the form that was just refused, shown as the
+    editor filled it; every other panel gets a fresh form at the claim's current version."""
+    claim = get_object_or_404(Claim.objects.for_claim_page(), pk=pk)
+    bound = bound or {}
+    user = request.user
+    verdicts = list(claim.verdicts.all())
+    events = timeline(claim.events.all())
+    pending = verdicts[0] if claim.status == Status.IN_REVIEW and verdicts else None
+    approvals = [e for e in events if pending and e.verdict_id == pending.pk and e.kind == ClaimEvent.Kind.APPROVED]
+    can_review = user.has_perm(workflow.REVIEWER_PERMISSION)
+    correction = claim.published_verdict_id is not None
+    fresh = {"version": claim.version}
+
+    def form(name, cls, shown, initial=fresh, **kwargs):
+        # A refused form is always shown, with its reason, even where its panel would not be.
+        if name in bound:
+            return bound[name]
+        return cls(initial=initial, **kwargs) if shown else None
+
+    context = {
+        "claim": claim,
+        "evidence": list(claim.evidence.all()),
+        "verdicts": verdicts,
+        "events": events,
+        "pending": pending,
+        "approvals": approvals,
+        "is_proposer": pending is not None and pending.proposed_by_id == user.pk,
+        "has_approved": any(e.actor_id == user.pk for e in approvals),
+        "required_approvals": settings.REQUIRED_APPROVALS,
+        "can_review": can_review,
+        "evidence_open": claim.status in workflow.EVIDENCE_OPEN,
+        "conflict": conflict,
+        "preview": preview,
+        "edit_form": form("edit", ClaimEditForm, claim.status != Status.CLOSED, ClaimEditForm.initial_for(claim)),
+        "evidence_form": form("evidence", EvidenceForm, claim.status in workflow.EVIDENCE_OPEN),
+        "verdict_form": form("verdict", VerdictForm, claim.status == Status.RESEARCHING, correction=correction),
+        "approve_form": form("approve", ApproveForm, pending and can_review, correction=correction),
+        "send_back_form": form("send_back", SendBackForm, pending and can_review),
+        "reopen_form": form("reopen", ReopenForm, can_review and claim.status in (Status.PUBLISHED, Status.CLOSED)),
+        "close_form": form("close", CloseForm, can_review and claim.status in (Status.NEW, Status.RESEARCHING)),
+        "assign_form": form(
+            "assign", AssignForm, claim.status in (Status.NEW, Status.RESEARCHING, Status.IN_REVIEW),
+            {**fresh, "assignee": claim.assignee_id or (user.pk if claim.status == Status.NEW else None)},
+        ),
+    }
+    return render(request, "desk/claim.html", context)
+
+
+def _act(request, claim, form, panel, action, success):
+    """Run ``action(cleaned_data)`` if ``form`` is valid; on success say ``success(result)`` and go back to the
+    claim page (post/redirect/get), otherwise show the claim page with the form and the reason."""
+    if form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except workflow.StaleVersion as exc:
+            return _conflict(request, claim, form, panel, exc)
+        except workflow.WorkflowError as exc:
+            form.add_workflow_error(exc)
+            # Said at the top too: the refused form's panel may be one this user is not shown.
+            messages.error(request, f"Nothing was saved: {exc.message}")
+            return claim_page(request, claim.pk, bound={panel: form})
+        messages.success(request, success(result) if callable(success) else success)
+        anchor = panel if panel in ("edit", "evidence", "assign") else "verdict"
+        return redirect(f"{claim.get_desk_url()}#{anchor}")
+    messages.error(request, "Nothing was saved: see the message by the form.")
+    return claim_page(request, claim.pk, bound={panel: form})
+
+
+def _conflict(request, claim, form, panel, exc):
+    """Show what changed since the editor's version, and keep what they typed; the form now carries the
+    current version, so a second save overwrites on purpose."""
+    their_version = form.cleaned_data["version"]
+    form.data = form.data.copy()
+    form.data["version"] = exc.current.version
+    form.add_error(None, exc.message)
+    since = ClaimEvent.objects.filter(claim=claim).order_by("id")[their_version:]
+    conflict = {"their_version": their_version, "current": exc.current, "events": timeline(since)}
+    return claim_page(request, claim.pk, bound={panel: form}, conflict=conflict)
+
+
+def _edit(request, claim):
+    form = ClaimEditForm(request.POST)
+
+    def save(data):
+        # One transaction: a claimant or source typed inline is not kept when the edit is refused.
+        with transaction.atomic():
+            claimant, source = form.reference_data()
+            return workflow.edit_claim(claim=claim, actor=request.user, version=data["version"],
+                                       **form.changes(claim, claimant, source))
+
+    def said(result):
+        if result.version == form.cleaned_data["version"]:
+            return "Nothing to save: no field changed."
+        _advise(request, result)
+        return "Claim saved."
+
+    return _act(request, claim, form, "edit", save, said)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evidence.
+
+
+@desk_view
+@require_POST
+def evidence_add(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = EvidenceForm(request.POST)
+
+    def add(data):
+        return workflow.add_evidence(claim=claim, actor=request.user, version=data["version"],
+                                     **form.evidence_fields())
+
+    return _act(request, claim, form, "evidence", add, lambda evidence: f"Evidence “{evidence.title}” added.")
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def evidence_edit(request, pk, evidence_pk):
+    evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=evidence_pk, claim_id=pk)
+    claim = evidence.claim
+    form = EvidenceForm(request.POST or None, initial=EvidenceForm.initial_for(evidence, claim.version))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.change_evidence(evidence=evidence, actor=request.user, version=form.cleaned_data["version"],
+                                     **form.evidence_fields())
+        except workflow.StaleVersion as exc:
+            conflict = _evidence_conflict(request, claim, form, exc)
+        except workflow.WorkflowError as exc:
+            form.add_workflow_error(exc)
+        else:
+            messages.success(request, f"Evidence “{form.cleaned_data['title']}” saved.")
+            return redirect(f"{claim.get_desk_url()}#evidence")
+    return render(request, "desk/evidence_edit.html",
+                  {"claim": claim, "evidence": evidence, "form": form, "conflict": conflict,
+                   "editable": claim.status in workflow.EVIDENCE_OPEN})
+
+
+def _evidence_conflict(request, claim, form, exc):
+    their_version = form.cleaned_data["version"]
+    form.data = form.data.copy()
+    form.data["version"] = exc.current.version
+    form.add_error(None, exc.message)
+    since = ClaimEvent.objects.filter(claim=claim).order_by("id")[their_version:]
+    return {"their_version": their_version, "current": exc.current, "events": timeline(since)}
+
+
+@desk_view
+@require_POST
+def evidence_remove(request, pk, evidence_pk):
+    evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=evidence_pk, claim_id=pk)
+    form = VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing was removed: reload the claim page and try again.")
+    else:
+        try:
+            workflow.remove_evidence(evidence=evidence, actor=request.user, version=form.cleaned_data["version"])
+        except workflow.WorkflowError as exc:
+            messages.error(request, f"Nothing was removed. {exc.message}")
+        else:
+            messages.success(request, f"Evidence “{evidence.title}” removed.")
+    return redirect(f"{evidence.claim.get_desk_url()}#evidence")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Verdicts, review and the claim's course.
+
+
+@desk_view
+@require_POST
+def verdict_propose(request, pk):
+    """Propose a verdict; the "Preview" button only shows the analysis rendered, saving nothing."""
+    claim = get_object_or_404(Claim, pk=pk)
+    form = VerdictForm(request.POST, correction=claim.published_verdict_id is not None)
+    if request.POST.get("action") == "preview":
+        return claim_page(request, pk, bound={"verdict": form}, preview=request.POST.get("analysis", ""))
+
+    def propose(data):
+        return workflow.propose_verdict(
+            claim=claim, actor=request.user, version=data["version"], rating=data["rating"],
+            summary=data["summary"], analysis=data["analysis"], correction_note=data.get("correction_note", ""),
+        )
+
+    return _act(request, claim, form, "verdict", propose, "Verdict proposed: it now awaits a reviewer.")
+
+
+@reviewer_view
+@require_POST
+def approve(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = ApproveForm(request.POST, correction=claim.published_verdict_id is not None)
+
+    def sign_off(data):
+        return workflow.approve(claim=claim, actor=request.user, version=data["version"], note=data["note"],
+                                correction_note=data.get("correction_note", ""))
+
+    def said(result):
+        if result.status == Status.PUBLISHED:
+            return "Approved and published."
+        return "Approved. It publishes once enough reviewers have approved it."
+
+    return _act(request, claim, form, "approve", sign_off, said)
+
+
+@reviewer_view
+@require_POST
+def send_back(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = SendBackForm(request.POST)
+
+    def act(data):
+        return workflow.send_back(claim=claim, actor=request.user, version=data["version"], note=data["note"])
+
+    return _act(request, claim, form, "send_back", act, "Sent back to research, with your note.")
+
+
+@reviewer_view
+@require_POST
+def reopen(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = ReopenForm(request.POST)
+
+    def act(data):
+        return workflow.reopen(claim=claim, actor=request.user, version=data["version"], reason=data["reason"])
+
+    return _act(request, claim, form, "reopen", act, "Claim reopened.")
+
+
+@reviewer_view
+@require_POST
+def close(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = CloseForm(request.POST)
+
+    def act(data):
+        original = None
+        if data["duplicate_of"] is not None:
+            original = Claim.objects.filter(pk=data["duplicate_of"]).first()
+            if original is None:
+                raise workflow.WorkflowError(f"There is no claim number {data['duplicate_of']}.", code="not_found",
+                                             field="duplicate_of")
+        return workflow.close(claim=claim, actor=request.user, version=data["version"], reason=data["reason"],
+                              note=data["note"], duplicate_of=original)
+
+    return _act(request, claim, form, "close", act, "Claim closed.")
+
+
+@desk_view
+@require_POST
+def assign(request, pk):
+    """Assign the claim; assigning a new claim starts its research."""
+    claim = get_object_or_404(Claim, pk=pk)
+    form = AssignForm(request.POST)
+
+    def act(data):
+        if claim.status == Status.NEW:
+            return workflow.start_research(claim=claim, actor=request.user, version=data["version"],
+                                           assignee=data["assignee"])
+        return workflow.assign(claim=claim, actor=request.user, version=data["version"], assignee=data["assignee"])
+
+    def said(result):
+        who = result.assignee.get_full_name() or result.assignee.get_username() if result.assignee else "nobody"
+        return f"Assigned to {who}." + (" Research has started." if claim.status == Status.NEW else "")
+
+    return _act(request, claim, form, "assign", act, said)

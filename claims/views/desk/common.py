@@ -1,0 +1,52 @@
+"""What every desk view shares: the role gates and the one mapping of workflow refusals onto pages."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from claims import workflow
+
+NOT_AN_EDITOR = (
+    "The desk is for editors and reviewers, and your account is neither. "
+    "Ask an administrator to add you to the Editors group."
+)
+NOT_A_REVIEWER = (
+    "Only reviewers can approve, send back, reopen or close claims. "
+    "Ask a reviewer to do it, or an administrator to add you to the Reviewers group."
+)
+PAGE_SIZE = 50
+
+
+def refuse(request, message, *, status=403):
+    """A readable refusal page: what was refused and what to do about it."""
+    return render(request, "desk/refused.html", {"message": message}, status=status)
+
+
+def desk_view(view):
+    """Anonymous visitors go to the log-in page; logged-in users who are not editors get a 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm(workflow.EDITOR_PERMISSION):
+            return refuse(request, NOT_AN_EDITOR)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def reviewer_view(view):
+    """A reviewer's action: editors get a 403 that says who can do it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm(workflow.REVIEWER_PERMISSION):
+            return refuse(request, NOT_A_REVIEWER)
+        return view(request, *args, **kwargs)
+
+    return desk_view(wrapped)
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
