@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = "Fact-check register"
+
+    def ready(self):
+        from . import caching
+
+        caching.connect_signals()

@@ -142,6 +142,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication, so that only anonymous reads of public pages and the API are served from it.
+    "claims.caching.PublicCacheMiddleware",
     # Last, so that it sees the authenticated user and can lock out repeated failures.
     "axes.middleware.AxesMiddleware",
 ]
@@ -173,6 +175,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous public pages and API reads are cached this long (0 turns the cache off); publication,
+# correction and edits invalidate exactly what they affect at once (claims/caching.py).
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 600, minimum=0)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

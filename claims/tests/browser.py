@@ -23,10 +23,11 @@ SCREENS = Path(tempfile.gettempdir()) / "desk-screens"
 WIDTHS = (1280, 390)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One Chromium for the whole session. Playwright's sync API runs an event loop in this thread, so Django
-    must be told that calling the ORM from the test body is fine while it does."""
+    """One Chromium per test module. Not per session: only one sync Playwright can run in a thread at a time,
+    so a session-wide one would block any module that starts its own. Playwright's sync API runs an event
+    loop in this thread, so Django must be told that calling the ORM from the test body is fine while it does."""
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"

@@ -1,6 +1,7 @@
 """Personas: the people every test is written about."""
 
 import pytest
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -11,6 +12,14 @@ from .factories import EditorFactory, ReviewerFactory
 def fast_password_hashing(settings):
     # Every persona gets a password; the production hasher's deliberate slowness costs a second or more each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_public_cache(settings):
+    # Cache invalidation runs on commit, and most tests roll back instead: they would read stale pages.
+    # test_caching.py turns the cache on and commits for real.
+    settings.PUBLIC_CACHE_SECONDS = 0
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

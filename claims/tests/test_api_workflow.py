@@ -386,3 +386,14 @@ def test_drf_create_token_makes_a_working_token(editor):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert client.get(f"{API}/claims/?status=new").status_code == 200
+
+
+def test_a_workflow_action_with_a_stale_if_match_writes_nothing(editor, reviewer):
+    claim = in_review_claim(actor=editor)
+    events = ClaimEvent.objects.filter(claim=claim).count()
+    response = post(token_client(reviewer), f"/claims/{claim.pk}/approve/", version=claim.version - 1)
+    assert response.status_code == 412
+    assert response.json()["code"] == "stale_version"
+    claim.refresh_from_db()
+    assert claim.status == "in_review"
+    assert ClaimEvent.objects.filter(claim=claim).count() == events

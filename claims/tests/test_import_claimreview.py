@@ -35,8 +35,10 @@ def claim_review(n, *, rating=None, **overrides):
         "claimReviewed": f"Claim number {n} about frozen assets",
         "author": {"@type": "Organization", "name": "Example Checkers", "url": SITE},
         "datePublished": "2025-10-23",
-        "reviewRating": rating if rating is not None else {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1,
-                                   "alternateName": "False", "ratingExplanation": f"Explanation {n}."},
+        "reviewRating": rating if rating is not None else {
+            "@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1, "alternateName": "False",
+            "ratingExplanation": f"Explanation {n}.",
+        },
         "itemReviewed": {
             "@type": "Claim",
             "author": {"@type": "Person", "name": "Sergey Lavrov",

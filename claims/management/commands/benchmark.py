@@ -31,7 +31,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict
@@ -51,6 +50,39 @@ def sentence(rng, words=9):
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize()
 
 
+def _iso(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+_FLOOR_COLUMNS = """
+    c.id, c.text, c.slug, c.quote, c.quote_start, c.quote_end, c.claim_date, c.language, c.published_at,
+    c.imported_from, c.version, c.created_at, c.updated_at,
+    p.id AS claimant_id, p.slug AS claimant_slug, p.name AS claimant_name, p.kind AS claimant_kind,
+    s.id AS source_id, s.title AS source_title, s.url AS source_url, s.outlet AS source_outlet,
+    s.published_on AS source_published_on,
+    v.id AS verdict_id, r.slug AS rating_slug, v.rating_label, v.rating_value, v.summary, v.correction_note,
+    v.proposed_at"""
+_FLOOR_FROM = """
+    FROM claims_claim c
+    JOIN claims_claimant p ON p.id = c.claimant_id
+    LEFT JOIN claims_source s ON s.id = c.source_id
+    JOIN claims_verdict v ON v.id = c.published_verdict_id
+    JOIN claims_rating r ON r.id = v.rating_id
+    WHERE c.published_verdict_id IS NOT NULL
+    ORDER BY c.updated_at DESC, c.id DESC
+    LIMIT 50"""
+FLOOR_SQL = {
+    "postgresql": f"""SELECT {_FLOOR_COLUMNS},
+        (SELECT coalesce(json_agg(json_build_object('id', t.id, 'slug', t.slug, 'name', t.name) ORDER BY t.name), '[]')
+           FROM claims_claim_topics ct JOIN claims_topic t ON t.id = ct.topic_id WHERE ct.claim_id = c.id) AS topics
+        {_FLOOR_FROM}""",
+    "sqlite": f"""SELECT {_FLOOR_COLUMNS},
+        (SELECT coalesce(json_group_array(json_object('id', t.id, 'slug', t.slug, 'name', t.name)), '[]')
+           FROM claims_claim_topics ct JOIN claims_topic t ON t.id = ct.topic_id WHERE ct.claim_id = c.id) AS topics
+        {_FLOOR_FROM}""",
+}
+
+
 class Phrases:
     """Pools of pre-built sentences by length: picking one is far cheaper than building one per row."""
 
@@ -68,7 +100,7 @@ class Phrases:
 
 def percentile(values, pct):
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 class Command(BaseCommand):
@@ -137,11 +169,23 @@ class Command(BaseCommand):
         ratings = list(Rating.objects.all())
         topics = Topic.objects.bulk_create(Topic(name=f"Topic {i}", slug=f"topic-{i}") for i in range(50))
         claimants = Claimant.objects.bulk_create(
-            (Claimant(name=f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}", slug=f"claimant-{i}",
-                      description="Minister") for i in range(max(10, n // 50))), batch_size=CHUNK)
+            (
+                Claimant(
+                    name=f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}",
+                    slug=f"claimant-{i}",
+                    description="Minister",
+                )
+                for i in range(max(10, n // 50))
+            ),
+            batch_size=CHUNK,
+        )
         sources = Source.objects.bulk_create(
-            (Source(title=sentence(rng, 7), url=f"https://news.example/{i}", outlet=f"Outlet {i % 300}")
-             for i in range(max(10, n // 5))), batch_size=CHUNK)
+            (
+                Source(title=sentence(rng, 7), url=f"https://news.example/{i}", outlet=f"Outlet {i % 300}")
+                for i in range(max(10, n // 5))
+            ),
+            batch_size=CHUNK,
+        )
         now = timezone.now()
         through = Claim.topics.through
         if connection.vendor == "postgresql":
@@ -178,36 +222,165 @@ class Command(BaseCommand):
             proposer, approver = rng.sample(users, 2)
             for k in (1, 2):
                 rating = rng.choice(ratings)
-                verdicts.append((2 * cid - 2 + k, cid, rating.pk, rating.label, rating.value, phrase(18), phrase(60),
-                                 "", proposer.pk, proposer.get_full_name(), at + timedelta(minutes=k)))
+                verdicts.append(
+                    (
+                        2 * cid - 2 + k,
+                        cid,
+                        rating.pk,
+                        rating.label,
+                        rating.value,
+                        phrase(18),
+                        phrase(60),
+                        "",
+                        proposer.pk,
+                        proposer.get_full_name(),
+                        at + timedelta(minutes=k),
+                    )
+                )
             text = phrase(9)[:75]
-            claims.append((
-                cid, text, text.lower().replace(" ", "-")[:80], phrase(25), None, None, rng.choice(claimants).pk,
-                rng.choice(sources).pk, None, "en", status, "out_of_scope" if status == "closed" else "",
-                proposer.pk if status in ("researching", "in_review") else None, 2 * cid if published else None,
-                None, None, False, "", "", 7, at, at, at if published else None,
-            ))
+            claims.append(
+                (
+                    cid,
+                    text,
+                    text.lower().replace(" ", "-")[:80],
+                    phrase(25),
+                    None,
+                    None,
+                    rng.choice(claimants).pk,
+                    rng.choice(sources).pk,
+                    None,
+                    "en",
+                    status,
+                    "out_of_scope" if status == "closed" else "",
+                    proposer.pk if status in ("researching", "in_review") else None,
+                    2 * cid if published else None,
+                    None,
+                    None,
+                    False,
+                    "",
+                    "",
+                    7,
+                    at,
+                    at,
+                    at if published else None,
+                )
+            )
             for k in range(3):
                 withheld = (cid + k) % 50 == 0
-                evidence.append((cid, f"https://evidence.example/{cid}/{k}", phrase(6), f"Publisher {k}", phrase(20),
-                                 ("supports", "refutes", "context")[k], "", withheld,
-                                 "Protects a source" if withheld else "", proposer.pk, at))
+                evidence.append(
+                    (
+                        cid,
+                        f"https://evidence.example/{cid}/{k}",
+                        phrase(6),
+                        f"Publisher {k}",
+                        phrase(20),
+                        ("supports", "refutes", "context")[k],
+                        "",
+                        withheld,
+                        "Protects a source" if withheld else "",
+                        proposer.pk,
+                        at,
+                    )
+                )
             for k, kind in enumerate(KINDS):
                 final = kind == "published"
                 actor = approver if final else proposer
-                events.append((cid, actor.pk, actor.get_full_name(), at + timedelta(seconds=k), kind, "", "",
-                               2 * cid if final else None, phrase(8) if k % 3 == 0 else "", empty, final))
+                events.append(
+                    (
+                        cid,
+                        actor.pk,
+                        actor.get_full_name(),
+                        at + timedelta(seconds=k),
+                        kind,
+                        "",
+                        "",
+                        2 * cid if final else None,
+                        phrase(8) if k % 3 == 0 else "",
+                        empty,
+                        final,
+                    )
+                )
             tags.append((cid, rng.choice(topics).pk))
-        self.insert(Verdict, ["id", "claim_id", "rating_id", "rating_label", "rating_value", "summary", "analysis",
-                              "correction_note", "proposed_by_id", "proposed_by_name", "proposed_at"], verdicts)
-        self.insert(Claim, ["id", "text", "slug", "quote", "quote_start", "quote_end", "claimant_id", "source_id",
-                            "claim_date", "language", "status", "close_reason", "assignee_id", "published_verdict_id",
-                            "recheck_on", "duplicate_of_id", "is_reader_tip", "tipster_email", "imported_from",
-                            "version", "created_at", "updated_at", "published_at"], claims)
-        self.insert(Evidence, ["claim_id", "url", "title", "publisher", "note", "stance", "archived_url", "withheld",
-                               "withheld_reason", "added_by_id", "added_at"], evidence)
-        self.insert(ClaimEvent, ["claim_id", "actor_id", "actor_name", "at", "kind", "from_status", "to_status",
-                                 "verdict_id", "note", "changes", "public"], events)
+        self.insert(
+            Verdict,
+            [
+                "id",
+                "claim_id",
+                "rating_id",
+                "rating_label",
+                "rating_value",
+                "summary",
+                "analysis",
+                "correction_note",
+                "proposed_by_id",
+                "proposed_by_name",
+                "proposed_at",
+            ],
+            verdicts,
+        )
+        self.insert(
+            Claim,
+            [
+                "id",
+                "text",
+                "slug",
+                "quote",
+                "quote_start",
+                "quote_end",
+                "claimant_id",
+                "source_id",
+                "claim_date",
+                "language",
+                "status",
+                "close_reason",
+                "assignee_id",
+                "published_verdict_id",
+                "recheck_on",
+                "duplicate_of_id",
+                "is_reader_tip",
+                "tipster_email",
+                "imported_from",
+                "version",
+                "created_at",
+                "updated_at",
+                "published_at",
+            ],
+            claims,
+        )
+        self.insert(
+            Evidence,
+            [
+                "claim_id",
+                "url",
+                "title",
+                "publisher",
+                "note",
+                "stance",
+                "archived_url",
+                "withheld",
+                "withheld_reason",
+                "added_by_id",
+                "added_at",
+            ],
+            evidence,
+        )
+        self.insert(
+            ClaimEvent,
+            [
+                "claim_id",
+                "actor_id",
+                "actor_name",
+                "at",
+                "kind",
+                "from_status",
+                "to_status",
+                "verdict_id",
+                "note",
+                "changes",
+                "public",
+            ],
+            events,
+        )
         self.insert(through, ["claim_id", "topic_id"], tags)
 
     def insert(self, model, columns, rows):
@@ -226,7 +399,111 @@ class Command(BaseCommand):
     # Measurement.
 
     def measure(self):
-        return []
+        anonymous, desk = Client(), Client()
+        desk.force_login(get_user_model().objects.get(username="bench0"))
+        public = list(Claim.objects.public().order_by("?")[:500])
+        urls = [claim.get_absolute_url() for claim in public]
+        pages = max(1, len(public and Claim.objects.public().values("id")) // 20)
+        deep = f"/claims/?page={max(1, pages // 2)}"
+        rng = self.rng
+
+        def get(client, url):
+            return lambda: self.fetch(client, url() if callable(url) else url)
+
+        results = [self.time_requests("floor: API claim list (SQL + json)", self.floor_api_list)]
+        for cache_on in (False, True):
+            tag = "cache on" if cache_on else "cache off"
+            with override_settings(PUBLIC_CACHE_SECONDS=600 if cache_on else 0):
+                cache.clear()
+                results += [
+                    self.time_requests(f"public index, first page ({tag})", get(anonymous, "/claims/")),
+                    self.time_requests(f"public index, deep page ({tag})", get(anonymous, deep)),
+                    self.time_requests(f"fact-check page ({tag})", get(anonymous, lambda: rng.choice(urls))),
+                    self.time_requests(
+                        f"API claim list, 50 a page ({tag})", get(anonymous, "/api/v1/claims/?page_size=50")
+                    ),
+                    self.time_requests(
+                        f"API claim detail ({tag})", get(anonymous, lambda: f"/api/v1/claims/{rng.choice(public).pk}/")
+                    ),
+                ]
+        results += [
+            self.time_requests(
+                "search (public index, q)",
+                get(anonymous, lambda: f"/claims/?q={rng.choice(WORDS)}+{rng.choice(WORDS)}"),
+            ),
+            self.time_requests(
+                "duplicate suggestions (API)",
+                get(desk, lambda: f"/api/v1/claims/similar/?text={rng.choice(public).text.replace(' ', '+')}"),
+            ),
+            self.time_requests("desk dashboard", get(desk, "/desk/")),
+        ]
+        return results
+
+    def floor_api_list(self):
+        """The least any implementation of the anonymous API claim list must do: one SQL query for the same
+        50 rows and fields, straight through the driver, and ``json.dumps`` of the same shape."""
+        with connection.cursor() as cursor:
+            cursor.execute(FLOOR_SQL[connection.vendor])
+            columns = [c[0] for c in cursor.description]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        results = []
+        for row in rows:
+            topics = row["topics"]
+            results.append(
+                {
+                    "id": row["id"],
+                    "text": row["text"],
+                    "slug": row["slug"],
+                    "quote": row["quote"],
+                    "quote_start": row["quote_start"],
+                    "quote_end": row["quote_end"],
+                    "claimant": {
+                        "id": row["claimant_id"],
+                        "slug": row["claimant_slug"],
+                        "name": row["claimant_name"],
+                        "kind": row["claimant_kind"],
+                    },
+                    "source": {
+                        "id": row["source_id"],
+                        "title": row["source_title"],
+                        "url": row["source_url"],
+                        "outlet": row["source_outlet"],
+                        "published_on": _iso(row["source_published_on"]),
+                    },
+                    "claim_date": _iso(row["claim_date"]),
+                    "language": row["language"],
+                    "topics": json.loads(topics) if isinstance(topics, str) else topics,
+                    "published_verdict": {
+                        "id": row["verdict_id"],
+                        "rating": row["rating_slug"],
+                        "rating_label": row["rating_label"],
+                        "rating_value": row["rating_value"],
+                        "summary": row["summary"],
+                        "correction_note": row["correction_note"],
+                        "proposed_at": _iso(row["proposed_at"]),
+                    },
+                    "published_at": _iso(row["published_at"]),
+                    "page_url": f"{settings.SITE_URL}/claims/{row['id']}/{row['slug']}/",
+                    "imported_from": row["imported_from"],
+                    "status": None,
+                    "close_reason": None,
+                    "assignee": None,
+                    "recheck_on": None,
+                    "duplicate_of": None,
+                    "is_reader_tip": None,
+                    "tipster_email": None,
+                    "version": row["version"],
+                    "created_at": _iso(row["created_at"]),
+                    "updated_at": _iso(row["updated_at"]),
+                }
+            )
+        return json.dumps({"next": None, "previous": None, "results": results})
+
+    def fetch(self, client, url):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise CommandError(f"GET {url} answered {response.status_code}; the benchmark measures working pages.")
+        return response
 
     def time_requests(self, label, make_request, *, floor=None):
         """Run ``make_request`` warm-up + N times; return p50/p95 ms and queries per request."""
@@ -241,11 +518,14 @@ class Command(BaseCommand):
             make_request()
             samples.append((time.perf_counter() - started) * 1000)
         result = {
-            "figure": label, "p50_ms": round(statistics.median(samples), 3),
-            "p95_ms": round(percentile(samples, 95), 3), "queries": queries,
+            "figure": label,
+            "p50_ms": round(statistics.median(samples), 3),
+            "p95_ms": round(percentile(samples, 95), 3),
+            "queries": queries,
         }
-        self.stdout.write(f"  {label:<44} p50 {result['p50_ms']:8.2f} ms  p95 {result['p95_ms']:8.2f} ms  "
-                          f"{queries} queries")
+        self.stdout.write(
+            f"  {label:<44} p50 {result['p50_ms']:8.2f} ms  p95 {result['p95_ms']:8.2f} ms  {queries} queries"
+        )
         return result
 
     def print_table(self, results):
@@ -256,4 +536,3 @@ class Command(BaseCommand):
             ratio = f"{r['p50_ms'] / floor:.2f}" if floor else "—"
             r["ratio_to_floor"] = float(ratio) if floor else None
             self.stdout.write(f"{r['figure']:<46}{r['p50_ms']:>10.2f}{r['p95_ms']:>10.2f}{ratio:>9}{r['queries']:>9}")
-
