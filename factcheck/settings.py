@@ -90,6 +90,10 @@ def database_from_env(name="DATABASE_URL"):
                 "pool": {"min_size": 1, "max_size": envint("DATABASE_POOL_SIZE", 10, minimum=1), "timeout": 10},
             }
             config["CONN_MAX_AGE"] = 0
+            # After a database restart the pooled connections are dead: health checks make the pool test each
+            # one as it hands it out (psycopg_pool's check_connection) and replace the dead ones, instead of
+            # failing one request per stale connection.
+            config["CONN_HEALTH_CHECKS"] = True
         config["OPTIONS"] = {**config.get("OPTIONS", {}), "connect_timeout": 5}
     return config
 
@@ -136,6 +140,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that may touch the database (sessions, users, views): a database outage becomes a
+    # 503 page or JSON error instead of a 500. Static files (WhiteNoise) need no database and stay above it.
+    "claims.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

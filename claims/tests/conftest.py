@@ -1,9 +1,14 @@
 """Personas: the people every test is written about."""
 
+import importlib
+
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from claims.models import Rating
 
 from .factories import EditorFactory, ReviewerFactory
 
@@ -90,3 +95,18 @@ def reviewer_api_client(reviewer):
     c = APIClient()
     c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return c
+
+
+@pytest.fixture
+def roles_and_ratings(transactional_db):
+    """For tests that commit for real (threads, live servers, other processes): what migration 0002 seeds.
+    Another transactional test's flush may have emptied those tables (Django recreates only content types
+    and permissions after a flush), so seed them again where missing. Not serialized_rollback: restoring
+    the serialized content types clashes with the ones a flush recreated."""
+    seeds = importlib.import_module("claims.migrations.0002_rating_scale_and_roles")
+    for order, (slug, label, value, colour, definition) in enumerate(seeds.RATINGS, start=1):
+        Rating.objects.get_or_create(slug=slug, defaults={"label": label, "value": value, "colour": colour,
+                                                          "definition": definition, "order": order})
+    for name, codenames in (("Editors", seeds.EDITOR_PERMISSIONS), ("Reviewers", seeds.REVIEWER_PERMISSIONS)):
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(Permission.objects.filter(content_type__app_label="claims", codename__in=codenames))

@@ -6,15 +6,13 @@ PostgreSQL. On SQLite the IMMEDIATE transactions serialise writers instead, and 
 is not shared between threads.
 """
 
-import importlib
 import threading
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 
 from claims import workflow
-from claims.models import Claim, ClaimEvent, Rating
+from claims.models import Claim, ClaimEvent
 from claims.workflow import StaleVersion
 
 from .factories import in_review_claim, new_claim
@@ -32,17 +30,8 @@ ROUNDS = 5
 
 
 @pytest.fixture(autouse=True)
-def roles_and_ratings(transactional_db):
-    """What migration 0002 seeds. Another transactional test's flush may have emptied those tables (Django
-    recreates only content types and permissions after a flush), so seed them again where missing. Not
-    serialized_rollback: restoring the serialized content types clashes with the ones a flush recreated."""
-    seeds = importlib.import_module("claims.migrations.0002_rating_scale_and_roles")
-    for order, (slug, label, value, colour, definition) in enumerate(seeds.RATINGS, start=1):
-        Rating.objects.get_or_create(slug=slug, defaults={"label": label, "value": value, "colour": colour,
-                                                          "definition": definition, "order": order})
-    for name, codenames in (("Editors", seeds.EDITOR_PERMISSIONS), ("Reviewers", seeds.REVIEWER_PERMISSIONS)):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(Permission.objects.filter(content_type__app_label="claims", codename__in=codenames))
+def _seeded(roles_and_ratings):
+    """Every test here commits for real (conftest's roles_and_ratings)."""
 
 
 def race(*calls):
