@@ -56,25 +56,42 @@ class StaleVersion(WorkflowError):
 
 
 def operation(func):
-    """Run ``func`` in one transaction and log its outcome: actor, claim, operation, result."""
+    """Run ``func`` in one transaction and log its outcome as one structured record (logger
+    ``claims.workflow``) with the fields ``operation``, ``actor`` (user id; None for a reader tip), ``claim``
+    (id; for a new claim, the one created), ``evidence`` (id, for evidence operations) and ``outcome``
+    (``ok`` or the refusal's code)."""
 
     @functools.wraps(func)
     def wrapper(**kwargs):
-        actor = kwargs.get("actor")
-        target = kwargs.get("claim") or kwargs.get("evidence")
-        extra = {"operation": func.__name__, "actor": getattr(actor, "pk", None), "target": getattr(target, "pk", None)}
+        fields = {"operation": func.__name__, "actor": getattr(kwargs.get("actor"), "pk", None),
+                  "claim": _claim_id(kwargs.get("claim") or kwargs.get("evidence"))}
+        if kwargs.get("evidence") is not None:
+            fields["evidence"] = kwargs["evidence"].pk
         try:
             with transaction.atomic():
                 result = func(**kwargs)
         except WorkflowError as exc:
-            log.info("%s refused (%s) actor=%s target=%s", func.__name__, exc.code, extra["actor"], extra["target"],
-                     extra={**extra, "outcome": exc.code})
+            _log_outcome(fields, exc.code)
             raise
-        log.info("%s ok actor=%s target=%s", func.__name__, extra["actor"], extra["target"],
-                 extra={**extra, "outcome": "ok"})
+        if fields["claim"] is None:
+            fields["claim"] = _claim_id(result)
+        if isinstance(result, Evidence):
+            fields["evidence"] = result.pk
+        _log_outcome(fields, "ok")
         return result
 
     return wrapper
+
+
+def _claim_id(obj):
+    if isinstance(obj, Claim):
+        return obj.pk
+    return getattr(obj, "claim_id", None)  # evidence or a verdict
+
+
+def _log_outcome(fields, outcome):
+    log.info("%s %s actor=%s claim=%s", fields["operation"], "ok" if outcome == "ok" else f"refused ({outcome})",
+             fields["actor"], fields["claim"], extra={**fields, "outcome": outcome})
 
 
 # ---------------------------------------------------------------------------------------------------------

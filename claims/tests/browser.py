@@ -1,7 +1,7 @@
 """Real-browser helpers: Playwright driving Debian's Chromium (``playwright install`` cannot download browsers
-here). Import the ``browser`` fixture into a test module and mark its tests ``slow``:
+here). conftest.py makes the ``browser`` fixture available everywhere; mark browser tests ``slow``.
 
-    from .browser import browser, new_context, screenshot  # noqa: F401
+    from .browser import new_context, screenshot
 
 A missing Chromium fails the tests rather than skipping them, so CI cannot pass without running them.
 """
@@ -9,12 +9,9 @@ A missing Chromium fails the tests rather than skipping them, so CI cannot pass 
 import os
 import re
 import tempfile
-from importlib import import_module
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -67,16 +64,3 @@ def screenshot(page, name, *, widths=WIDTHS):
     page.set_viewport_size(original)
     return paths
 
-
-def restore_reference_data():
-    """Put back what the data migrations created (the rating scale and the Editors and Reviewers groups).
-    Live-server tests are transactional, and each one's teardown flushes every table; the permissions come
-    back by themselves (post_migrate), this data does not."""
-    ContentType.objects.clear_cache()
-    seed = import_module("claims.migrations.0002_rating_scale_and_roles").seed
-    config = apps.get_app_config("claims")
-    models_module = config.models_module
-    try:
-        seed(apps, None)
-    finally:
-        config.models_module = models_module

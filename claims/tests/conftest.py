@@ -3,6 +3,8 @@
 import importlib
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
@@ -10,6 +12,7 @@ from rest_framework.test import APIClient
 
 from claims.models import Rating
 
+from .browser import browser  # noqa: F401 - the real-browser fixture, for every test module
 from .factories import EditorFactory, ReviewerFactory
 
 
@@ -104,6 +107,7 @@ def roles_and_ratings(transactional_db):
     and permissions after a flush), so seed them again where missing. Not serialized_rollback: restoring
     the serialized content types clashes with the ones a flush recreated."""
     seeds = importlib.import_module("claims.migrations.0002_rating_scale_and_roles")
+    create_permissions(apps.get_app_config("claims"), verbosity=0)
     for order, (slug, label, value, colour, definition) in enumerate(seeds.RATINGS, start=1):
         Rating.objects.get_or_create(slug=slug, defaults={"label": label, "value": value, "colour": colour,
                                                           "definition": definition, "order": order})

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from claims import workflow
 from claims.models import Claim, Rating
 
-from .browser import browser, new_context, restore_reference_data, screenshot  # noqa: F401
+from .browser import new_context, screenshot
 from .factories import ClaimantFactory, EditorFactory, ReviewerFactory, SourceFactory
 
 pytestmark = pytest.mark.slow
@@ -29,9 +29,8 @@ QUOTE = "there is no legal way to seize our assets"
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    # Before the personas: they join groups that an earlier live-server test's flush removed.
-    restore_reference_data()
+def reference_data(roles_and_ratings):
+    """Before the personas: they join groups that an earlier live-server test's flush removed."""
 
 
 @pytest.fixture
@@ -56,7 +55,7 @@ def log_in(context, username, shot=None):
     return page
 
 
-def test_an_editor_captures_and_a_reviewer_publishes(browser, live_server, people):  # noqa: F811
+def test_an_editor_captures_and_a_reviewer_publishes(browser, live_server, people):
     source = SourceFactory(title="Lavrov’s last tango", outlet="The Bell", text=ARTICLE)
     editor = new_context(browser, live_server.url)
     page = log_in(editor, "erin", shot="01-login")
@@ -145,7 +144,7 @@ def test_an_editor_captures_and_a_reviewer_publishes(browser, live_server, peopl
     reviewer.close()
 
 
-def test_a_second_editor_sees_the_conflict_instead_of_overwriting(browser, live_server, people):  # noqa: F811
+def test_a_second_editor_sees_the_conflict_instead_of_overwriting(browser, live_server, people):
     claim = workflow.create_claim(actor=people["erin"], text="Frozen assets total €210bn",
                                   claimant=ClaimantFactory(name="Sergey Lavrov"))
     first_context, second_context = new_context(browser, live_server.url), new_context(browser, live_server.url)
@@ -177,7 +176,7 @@ def test_a_second_editor_sees_the_conflict_instead_of_overwriting(browser, live_
     second_context.close()
 
 
-def test_the_desk_works_by_keyboard(browser, live_server, people):  # noqa: F811
+def test_the_desk_works_by_keyboard(browser, live_server, people):
     context = new_context(browser, live_server.url)
     page = log_in(context, "erin")
     # The skip link comes first and takes focus to the content.

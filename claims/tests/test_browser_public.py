@@ -4,53 +4,25 @@ widths, with screenshots, axe-core's accessibility rules, keyboard focus, and th
 Screenshots go to ``<tempdir>/public-screens/`` for a person to look at."""
 
 import datetime
-import importlib
-import os
 import tempfile
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
 from claims import workflow
-from claims.models import Appearance, Claim, Evidence, Rating
+from claims.models import Appearance, Claim, Evidence
 from claims.tests.factories import ClaimantFactory, SourceFactory, TopicFactory, rating, researching_claim
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 SCREENS = Path(tempfile.gettempdir()) / "public-screens"
 WIDTHS = {"phone": 390, "desktop": 1280}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(autouse=True)
-def scale_and_roles(transactional_db):
-    """Put back what the data migrations made: the rating scale and the Editors and Reviewers groups.
-    A live-server test flushes every table when it ends, and Django's serialized copy cannot be restored
-    here: Playwright's event loop gives the test its own database connection object, without the copy."""
-    migration = importlib.import_module("claims.migrations.0002_rating_scale_and_roles")
-    for order, (slug, label, value, colour, definition) in enumerate(migration.RATINGS, start=1):
-        Rating.objects.update_or_create(slug=slug, defaults={"label": label, "value": value, "colour": colour,
-                                                             "definition": definition, "order": order})
-    create_permissions(apps.get_app_config("claims"), verbosity=0)
-    for name, codenames in (("Editors", migration.EDITOR_PERMISSIONS), ("Reviewers", migration.REVIEWER_PERMISSIONS)):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(Permission.objects.filter(content_type__app_label="claims", codename__in=codenames))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def _seeded(roles_and_ratings):
+    """A live-server test flushes every table when it ends (conftest's roles_and_ratings seeds them again)."""
 
 
 @pytest.fixture
