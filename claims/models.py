@@ -14,7 +14,9 @@ from django.utils.text import slugify
 from . import search
 
 # Below this resemblance (0..1) a claim is not worth showing as a possible duplicate.
-SIMILARITY_THRESHOLD = 0.35
+SIMILARITY_THRESHOLD = 0.3
+# How many of the nearest claims by wording are re-ranked by resemblance.
+SIMILAR_CANDIDATES = 50
 
 # Only http(s): a javascript: or data: URL in an evidence link would run in a reader's browser.
 http_url = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
@@ -275,11 +277,12 @@ class ClaimQuerySet(models.QuerySet):
         found = search.similar_candidates(text)
         if found is None:
             return []
-        ids, score = found
-        candidates = self.filter(id__in=ids).select_related("claimant", "published_verdict")
+        ids, distance = found
+        candidates = self.filter(id__in=ids) if ids is not None else self
+        candidates = candidates.select_related("claimant", "published_verdict")
         if exclude is not None:
             candidates = candidates.exclude(pk=exclude)
-        candidates = list(candidates.annotate(similarity_score=score).order_by("-similarity_score", "-id")[:50])
+        candidates = list(candidates.alias(distance=distance).order_by("distance", "-id")[:SIMILAR_CANDIDATES])
         for claim in candidates:
             claim.similarity = search.resemblance(text, claim.text)
         candidates.sort(key=lambda c: (-c.similarity, -c.pk))

@@ -200,6 +200,22 @@ class ClaimSerializer(AudienceSerializer):
         return claim_url(claim) if claim.is_public else None
 
 
+class SimilarClaimSerializer(serializers.ModelSerializer):
+    """A possible duplicate: enough to recognise it and open it."""
+
+    claimant = ClaimantSummarySerializer(read_only=True, allow_null=True)
+    similarity = serializers.FloatField(read_only=True, help_text="0 to 1: how alike the two texts read.")
+    page_url = serializers.SerializerMethodField(help_text="The public fact-check page, once published.")
+
+    class Meta:
+        model = Claim
+        fields = ["id", "text", "claimant", "similarity", "page_url"]
+        read_only_fields = fields
+
+    def get_page_url(self, claim) -> str | None:
+        return claim_url(claim) if claim.is_public else None
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Evidence and verdicts.
 

@@ -8,6 +8,7 @@ app_name = "api"
 
 urlpatterns = [
     path("claims/", views.ClaimList.as_view(), name="claims"),
+    path("claims/similar/", views.SimilarClaims.as_view(), name="claims-similar"),
     path("claims/<int:claim_id>/", views.ClaimDetail.as_view(), name="claim"),
     path("claims/<int:claim_id>/evidence/", views.ClaimEvidence.as_view(), name="claim-evidence"),
     path("claims/<int:claim_id>/verdicts/", views.ClaimVerdicts.as_view(), name="claim-verdicts"),

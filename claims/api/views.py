@@ -4,6 +4,7 @@ role, validate the body, then call a workflow function (claims/workflow.py) or a
 Errors are shaped in exceptions.py; the schema's error responses come from schema.py.
 """
 
+from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -470,6 +471,24 @@ class RatingList(APIBase):
                                                           **errors(*LIST_ERRORS)})
     def get(self, request):
         return self.paginated(Rating.objects.all())
+
+
+@extend_schema(tags=["claims"])
+class SimilarClaims(APIBase):
+    serializer_class = api.SimilarClaimSerializer
+    pagination_class = None
+
+    @extend_schema(
+        summary="Claims that look like a text (duplicate suggestions)",
+        description="Up to 5 claims whose text resembles `text`, best first, each with a `similarity` from 0 "
+                    "to 1: the desk's near-duplicate warning. Anonymous clients see published claims only.",
+        parameters=[OpenApiParameter("text", str, required=True, description="The wording of a new claim.")],
+        responses={200: api.SimilarClaimSerializer(many=True), **errors(*READ_ERRORS)},
+    )
+    def get(self, request):
+        text = request.query_params.get("text", "")[: settings.CLAIM_TEXT_HARD_LIMIT]
+        claims = visible_claims(request.user).similar_to(text)
+        return Response({"results": self.get_serializer(claims, many=True).data})
 
 
 @extend_schema(tags=["claimreview"])

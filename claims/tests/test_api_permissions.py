@@ -142,6 +142,7 @@ MATRIX = [
     ("topic", "patch", "hidden_topic", {"name": "Renamed"}, {**A401_O404, **editors(200)}),
     ("ratings", "get", None, None, OPEN_READ),
     ("claimreview", "get", None, None, OPEN_READ),
+    ("claims-similar", "get", None, None, OPEN_READ),
     # The catch-all: unknown paths under /api/v1/ are JSON 404s for every method.
     *[("not-found", method, None, None, dict.fromkeys(PERSONAS, 404)) for method in METHODS],
 ]

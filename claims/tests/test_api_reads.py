@@ -353,3 +353,46 @@ def test_evidence_urls_survive_for_editors(editor, api_client_with_token):
     (row,) = results(api_client_with_token.get(f"{API}/claims/{claim.pk}/evidence/"))
     assert row["url"] == Evidence.objects.get(claim=claim).url
     assert row["added_by_name"] == "Erin Editor"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Duplicate suggestions.
+
+
+def test_similar_claims_suggest_a_reworded_duplicate(api_client_with_token, editor):
+    from .factories import new_claim
+
+    original = new_claim(actor=editor, text="About €210 billion of Russian central bank reserves are frozen")
+    new_claim(actor=editor, text="Lavrov missed a Security Council meeting")
+    response = api_client_with_token.get("/api/v1/claims/similar/", {"text": "Russia has €210bn frozen in the EU"})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["id"] for r in results][:1] == [original.pk]
+    assert 0 < results[0]["similarity"] <= 1
+
+
+def test_similar_claims_show_anonymous_clients_published_claims_only(api_client, editor, reviewer):
+    from .factories import new_claim, published_claim
+
+    public = published_claim(actor=editor, approver=reviewer, text="Frozen Russian reserves total 210 billion euros")
+    new_claim(actor=editor, text="Frozen Russian reserves total 200 billion euros")
+    response = api_client.get("/api/v1/claims/similar/", {"text": "Frozen Russian reserves total 210bn euros"})
+    assert [r["id"] for r in response.json()["results"]] == [public.pk]
+
+
+def test_similar_claims_without_text_are_empty(api_client, django_assert_num_queries):
+    with django_assert_num_queries(0):  # nothing to compare: no query
+        response = api_client.get("/api/v1/claims/similar/")
+    assert response.status_code == 200
+    assert response.json() == {"results": []}
+
+
+def test_similar_claims_query_count_is_constant(api_client_with_token, editor, django_assert_num_queries):
+    from .factories import new_claim
+
+    for n in range(8):
+        new_claim(actor=editor, text=f"Frozen Russian reserves total {200 + n} billion euros")
+    # token, the user's groups and permissions (2), then one query for the candidates with their claimants
+    with django_assert_num_queries(4):
+        response = api_client_with_token.get("/api/v1/claims/similar/", {"text": "Frozen Russian reserves 205bn"})
+    assert len(response.json()["results"]) == 5

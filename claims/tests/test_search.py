@@ -1,0 +1,101 @@
+"""Full-text search and duplicate suggestions, on whichever backend the suite runs (CI runs both)."""
+
+import pytest
+
+from claims import workflow
+from claims.models import Claim
+
+from .factories import ClaimantFactory, new_claim, published_claim, researching_claim
+
+
+def texts(queryset):
+    return [claim.text for claim in queryset]
+
+
+@pytest.fixture
+def archive(editor, reviewer):
+    lavrov = ClaimantFactory(name="Sergey Lavrov", slug="sergey-lavrov")
+    return {
+        "text": new_claim(actor=editor, text="Euroclear holds most of the frozen reserves"),
+        "quote": new_claim(actor=editor, text="The minister spoke about money", quote="There is no legal way to seize"),
+        "claimant": new_claim(actor=editor, text="Talks with Washington remain open", claimant=lavrov),
+        "summary": published_claim(actor=editor, approver=reviewer, text="A figure about budgets"),
+    }
+
+
+@pytest.mark.parametrize("field, query", [
+    ("text", "Euroclear"), ("quote", "legal way"), ("claimant", "Lavrov"), ("summary", "figure is wrong"),
+])
+def test_search_finds_a_claim_by_each_field(archive, field, query):
+    assert archive[field] in Claim.objects.search(query)
+
+
+def test_search_stems_and_ignores_case(archive):
+    assert archive["text"] in Claim.objects.search("FROZEN reserve")
+
+
+def test_search_ranks_the_exact_phrase_first(editor):
+    phrase = new_claim(actor=editor, text="Officials say the frozen assets are safe")
+    # Created later, so that without the phrase bonus the newest-first tie-break would put it first.
+    scattered = new_claim(actor=editor, text="Assets of the bank were frozen, and the assets fell")
+    assert texts(Claim.objects.search("frozen assets"))[:2] == [phrase.text, scattered.text]
+
+
+def test_search_needs_every_word(archive):
+    assert archive["text"] not in Claim.objects.search("Euroclear Budapest")
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "NEAR(a b)", "a OR", "*", "-", "Lavrov:", "'); DROP TABLE x; --",
+                                   "ما هو", "   ", ""])
+def test_search_survives_any_input(archive, query):
+    list(Claim.objects.search(query))  # no syntax error reaches the caller
+
+
+def test_search_finds_right_to_left_text(editor):
+    claim = new_claim(actor=editor, text="قال الوزير إن الأصول مجمدة")
+    assert claim in Claim.objects.search("الأصول")
+
+
+def test_the_search_index_follows_edits_and_renames(editor):
+    claimant = ClaimantFactory(name="Kaja Kallas")
+    claim = researching_claim(actor=editor, text="An early wording", claimant=claimant)
+    workflow.edit_claim(claim=claim, actor=editor, version=claim.version, text="A revised wording about tariffs")
+    assert claim in Claim.objects.search("tariffs")
+    assert claim not in Claim.objects.search("early")
+    claimant.name = "Valdis Dombrovskis"
+    claimant.save()
+    assert claim in Claim.objects.search("Dombrovskis")
+
+
+def test_public_search_shows_published_claims_only(archive):
+    assert list(Claim.objects.public().search("Euroclear")) == []
+
+
+def test_duplicate_suggestions_find_reworded_claims(editor):
+    original = new_claim(actor=editor, text="About €210 billion of Russian central bank reserves are frozen")
+    new_claim(actor=editor, text="Lavrov missed a Security Council meeting")
+    new_claim(actor=editor, text="The summit in Budapest was cancelled")
+    suggestions = Claim.objects.similar_to("Russia has €210bn frozen in the EU")
+    assert [c.pk for c in suggestions] == [original.pk]
+    assert 0.3 <= suggestions[0].similarity <= 1
+
+
+def test_duplicate_suggestions_rank_the_closest_first(editor):
+    near = new_claim(actor=editor, text="Lavrov was absent from a Security Council meeting")
+    far = new_claim(actor=editor, text="Lavrov attended a meeting in Budapest")
+    suggestions = Claim.objects.similar_to("Lavrov was absent from the Security Council")
+    assert [c.pk for c in suggestions][:2] == [near.pk, far.pk] or [c.pk for c in suggestions] == [near.pk]
+
+
+def test_duplicate_suggestions_can_exclude_the_claim_itself(editor):
+    claim = new_claim(actor=editor, text="Putin was livid about the failed summit")
+    assert Claim.objects.similar_to(claim.text, exclude=claim.pk) == []
+    assert Claim.objects.similar_to(claim.text)[0].similarity == 1
+
+
+def test_duplicate_suggestions_query_count_is_constant(editor, django_assert_num_queries):
+    for n in range(12):
+        new_claim(actor=editor, text=f"Frozen Russian reserves total {200 + n} billion euros")
+    with django_assert_num_queries(1):  # the nearest candidates, with their claimant and verdict joined
+        suggestions = Claim.objects.similar_to("Frozen Russian reserves total 205 billion")
+    assert len(suggestions) == 5
