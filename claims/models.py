@@ -3,6 +3,8 @@
 Writes do not live here: every state change is a function in ``claims/workflow.py``.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
@@ -138,8 +140,11 @@ class ClaimQuerySet(models.QuerySet):
         """Claims readers may see: those with a published verdict. The only gate to public pages and
         anonymous API responses. Carries what the public index, claim, claimant, topic and source pages
         and the ClaimReview export need."""
-        return self.filter(published_verdict__isnull=False).select_related(
-            "claimant", "source", "published_verdict__rating"
+        # The source's full text is never shown to readers: not even loaded.
+        return (
+            self.filter(published_verdict__isnull=False)
+            .select_related("claimant", "source", "published_verdict__rating")
+            .defer("source__text")
         )
 
     def latest_published(self):
@@ -221,8 +226,10 @@ class ClaimQuerySet(models.QuerySet):
         """Every claim, for the desk's lists and queues, with what a queue row shows (its verdict badge too)."""
         if not user.has_perm("claims.change_claim"):
             return self.none()
-        return self.select_related("claimant", "source", "assignee", "published_verdict__rating").order_by(
-            "-updated_at", "-id"
+        return (
+            self.select_related("claimant", "source", "assignee", "published_verdict__rating")
+            .defer("source__text")  # a whole article per row, and no list shows it
+            .order_by("-updated_at", "-id")
         )
 
     def assigned_to(self, user):
@@ -287,6 +294,14 @@ class ClaimQuerySet(models.QuerySet):
             claim.similarity = search.resemblance(text, claim.text)
         candidates.sort(key=lambda c: (-c.similarity, -c.pk))
         return [c for c in candidates if c.similarity >= SIMILARITY_THRESHOLD][:limit]
+
+
+@functools.cache
+def _claim_path():
+    """The fact-check page's path as a format string, reversed once (the URLconf does not change)."""
+    return reverse("public:claim", args=[1234567890, "slug-placeholder"]).replace("1234567890", "{pk}").replace(
+        "slug-placeholder", "{slug}"
+    )
 
 
 class Claim(models.Model):
@@ -357,6 +372,12 @@ class Claim(models.Model):
                 fields=["-published_at", "-id"], name="claim_public_newest",
                 condition=Q(published_verdict__isnull=False),
             ),
+            # The API's claim list (newest change first), for the public and for the desk.
+            models.Index(
+                fields=["-updated_at", "-id"], name="claim_public_updated",
+                condition=Q(published_verdict__isnull=False),
+            ),
+            models.Index(fields=["-updated_at", "-id"], name="claim_updated"),
             # The desk queues.
             models.Index(fields=["status", "-updated_at"], name="claim_status_updated"),
             models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
@@ -392,7 +413,8 @@ class Claim(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("public:claim", args=[self.pk, self.slug or "claim"])
+        # Lists render this for every row; reversing the URL each time cost more than the row's query.
+        return _claim_path().format(pk=self.pk, slug=self.slug or "claim")
 
     def get_desk_url(self):
         return reverse("desk:claim", args=[self.pk])

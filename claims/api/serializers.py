@@ -7,6 +7,7 @@ history. Related objects are written as ids and read as small nested objects.
 
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
+from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
@@ -29,8 +30,14 @@ class SummaryRelatedField(serializers.PrimaryKeyRelatedField):
     def use_pk_only_optimization(self):
         return False
 
+    @cached_property
+    def summary_serializer(self):
+        # One instance per field, reused for every row: building a serializer's fields costs far more
+        # than representing one object, and a 50-row page would build them 150 times.
+        return self.summary(context=self.context)
+
     def to_representation(self, value):
-        return self.summary(value, context=self.context).data
+        return self.summary_serializer.to_representation(value)
 
 
 class StrictSerializerMixin:

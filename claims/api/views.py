@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import slugify
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, renderer_classes
@@ -483,7 +483,10 @@ class SimilarClaims(APIBase):
         description="Up to 5 claims whose text resembles `text`, best first, each with a `similarity` from 0 "
                     "to 1: the desk's near-duplicate warning. Anonymous clients see published claims only.",
         parameters=[OpenApiParameter("text", str, required=True, description="The wording of a new claim.")],
-        responses={200: api.SimilarClaimSerializer(many=True), **errors(*READ_ERRORS)},
+        responses={
+            200: inline_serializer("SimilarClaims", {"results": api.SimilarClaimSerializer(many=True)}),
+            **errors(*READ_ERRORS),
+        },
     )
     def get(self, request):
         text = request.query_params.get("text", "")[: settings.CLAIM_TEXT_HARD_LIMIT]
