@@ -431,7 +431,8 @@ class Command(BaseCommand):
                         f"API claim list, 50 a page ({tag})", get(anonymous, "/api/v1/claims/?page_size=50")
                     ),
                     self.time_requests(
-                        f"API claim detail ({tag})", get(anonymous, lambda pool=pool: f"/api/v1/claims/{rng.choice(pool).pk}/")
+                        f"API claim detail ({tag})",
+                        get(anonymous, lambda pool=pool: f"/api/v1/claims/{rng.choice(pool).pk}/"),
                     ),
                 ]
         results += [
