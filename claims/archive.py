@@ -139,7 +139,7 @@ class GroupSection:
     fields = ("name", "permissions")
 
     def rows(self, using):
-        return Group.objects.using(using).order_by("name").prefetch_related("permissions__content_type")
+        return Group.objects.using(using).order_by("name").prefetch_related(_permissions("permissions", using))
 
     def count(self, using):
         return Group.objects.using(using).count()
@@ -170,7 +170,7 @@ class UserSection(ModelSection):
                                         "is_staff", "is_superuser", "date_joined", "last_login"))
 
     def rows(self, using):
-        return super().rows(using).prefetch_related("groups", "user_permissions__content_type")
+        return super().rows(using).prefetch_related("groups", _permissions("user_permissions", using))
 
     def dump(self, user, dumping):
         data = super().dump(user, dumping)
@@ -283,11 +283,7 @@ MUST_BE_EMPTY = [User, Source, Claimant, Topic, Claim, Appearance, Evidence, Ver
 def export(write, *, using="default", include_password_hashes=False, progress=None):
     """Write the register held in database ``using`` to ``write`` (called with one line of text at a time,
     newline included). ``progress(type, done, total)`` is called as sections advance. Returns the counts."""
-    # Inside a caller's transaction (a test's, say) the snapshot is whatever that transaction sees.
-    outermost = not connections[using].in_atomic_block
-    with transaction.atomic(using=using):
-        if outermost:
-            _snapshot(using)
+    with _snapshot(using):
         counts = {section.type: section.count(using) for section in SECTIONS}
         write(dumps({"format": FORMAT, "version": VERSION, "counts": counts}) + "\n")
         dumping = Dumping(using, include_password_hashes=include_password_hashes)
@@ -304,13 +300,32 @@ def export(write, *, using="default", include_password_hashes=False, progress=No
     return counts
 
 
+@contextmanager
 def _snapshot(using):
-    """Make every read of the export see the same moment. PostgreSQL: a repeatable-read, read-only transaction,
-    as pg_dump takes. SQLite: the transaction itself holds one snapshot."""
+    """Make every read of the export see the same moment, without holding up the desk's writes.
+
+    - PostgreSQL: a repeatable-read, read-only transaction, as pg_dump takes.
+    - SQLite: a plain (deferred) read transaction, which in WAL mode keeps one snapshot and blocks no writer.
+      ``atomic()`` would BEGIN IMMEDIATE (settings.py asks for it) and take the write lock for the whole export.
+    - Inside a caller's transaction (a test's, say): whatever that transaction sees.
+    """
     connection = connections[using]
-    if connection.vendor == "postgresql":
+    if connection.in_atomic_block or connection.vendor not in {"postgresql", "sqlite"}:
+        with transaction.atomic(using=using):
+            yield
+    elif connection.vendor == "postgresql":
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+    else:
         with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")  # it only read: commit and rollback are the same
 
 
 def _dump_value(field, value, dumping):
@@ -323,6 +338,10 @@ def _dump_value(field, value, dumping):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
+
+
+def _permissions(lookup, using):
+    return models.Prefetch(lookup, queryset=Permission.objects.using(using).select_related("content_type"))
 
 
 def _permission_names(permissions):

@@ -273,6 +273,7 @@ class Outcome:
     text: str | None = None  # the text an edit set
     created: int | None = None  # the evidence or verdict id a POST created
     content_type: str = ""
+    retry_after: str = ""
     body: str = ""  # the start of the body of a non-2xx response
     error: str = ""
 
@@ -402,6 +403,7 @@ class Traffic:
         else:
             outcome.status = status
             outcome.content_type = response_headers.get("content-type", "")
+            outcome.retry_after = response_headers.get("retry-after", "")
             outcome.version = _etag_version(response_headers.get("etag"))
             if not outcome.ok:
                 outcome.body = raw[:2000].decode(errors="replace")

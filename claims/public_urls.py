@@ -22,4 +22,5 @@ urlpatterns = [
     path("feeds/latest/", LatestFactChecks(), name="feeds"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public.robots_txt, name="robots"),
+    path("ratings.css", public.rating_styles, name="rating_styles"),
 ]

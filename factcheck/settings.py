@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,7 +88,14 @@ def database_from_env(name="DATABASE_URL"):
             # The pool replaces persistent connections; CONN_MAX_AGE must stay 0 with it.
             config["OPTIONS"] = {
                 **config.get("OPTIONS", {}),
-                "pool": {"min_size": 1, "max_size": envint("DATABASE_POOL_SIZE", 10, minimum=1), "timeout": 10},
+                "pool": {
+                    "min_size": 1, "max_size": envint("DATABASE_POOL_SIZE", 10, minimum=1), "timeout": 10,
+                    # While the database is down the pool retries each lost connection with exponential backoff
+                    # (1, 2, 4, 8 … s), so after a long outage its next try could be many seconds after the
+                    # database is back. Giving up a retry chain after 2 s lets the next request start a fresh
+                    # one: service returns within about a second of the database (claims/tests/test_faults.py).
+                    "reconnect_timeout": 2,
+                },
             }
             config["CONN_MAX_AGE"] = 0
             # After a database restart the pooled connections are dead: health checks make the pool test each
@@ -134,11 +142,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "claims",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the public cache, so that a cached page gets a fresh policy header too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything that may touch the database (sessions, users, views): a database outage becomes a
     # 503 page or JSON error instead of a 500. Static files (WhiteNoise) need no database and stay above it.
@@ -186,6 +197,8 @@ else:
 # Anonymous public pages and API reads are cached this long (0 turns the cache off); publication,
 # correction and edits invalidate exactly what they affect at once (claims/caching.py).
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 600, minimum=0)
+# Figures that scan every public claim (filter options, counts) are kept until public data changes.
+PUBLIC_DATA_CACHE = envbool("PUBLIC_DATA_CACHE", True)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -237,11 +250,30 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# The header's preload token only allows enrolment (hstspreload.org); set it once every subdomain is on HTTPS.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 # Load balancers probe over plain HTTP inside the network; a redirect would read as "down".
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if envbool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): everything from this site only. No inline script or style except a
+# block that carries the request's nonce (only the API docs pages need one), so an injected <script>, event
+# handler, style attribute or javascript: link never runs even if escaping failed somewhere. Pages whose HTML
+# the public cache stores must not use the nonce: a cached copy would carry another request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

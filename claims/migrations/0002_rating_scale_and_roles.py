@@ -33,9 +33,11 @@ REVIEWER_PERMISSIONS = [*EDITOR_PERMISSIONS, "review_claim"]
 
 
 def seed(apps, schema_editor):
+    # Through the alias being migrated: `migrate --database X` must seed X, not the default database.
+    db = schema_editor.connection.alias
     Rating = apps.get_model("claims", "Rating")
     for order, (slug, label, value, colour, definition) in enumerate(RATINGS, start=1):
-        Rating.objects.update_or_create(
+        Rating.objects.using(db).update_or_create(
             slug=slug, defaults={"label": label, "value": value, "colour": colour, "definition": definition,
                                  "order": order},
         )
@@ -43,12 +45,14 @@ def seed(apps, schema_editor):
     # Permissions are normally created after all migrations; create them now so the groups can hold them.
     app_config = apps.get_app_config("claims")
     app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
+    create_permissions(app_config, apps=apps, verbosity=0, using=db)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in (("Editors", EDITOR_PERMISSIONS), ("Reviewers", REVIEWER_PERMISSIONS)):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(Permission.objects.filter(content_type__app_label="claims", codename__in=codenames))
+        group, _ = Group.objects.using(db).get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.using(db).filter(content_type__app_label="claims", codename__in=codenames)
+        )
 
 
 class Migration(migrations.Migration):

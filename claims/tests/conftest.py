@@ -27,6 +27,7 @@ def no_public_cache(settings):
     # Cache invalidation runs on commit, and most tests roll back instead: they would read stale pages.
     # test_caching.py turns the cache on and commits for real.
     settings.PUBLIC_CACHE_SECONDS = 0
+    settings.PUBLIC_DATA_CACHE = False
     cache.clear()
 
 

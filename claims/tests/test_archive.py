@@ -9,6 +9,7 @@ import copy
 import datetime
 import io
 import json
+import threading
 
 import pytest
 from django.apps import apps
@@ -16,7 +17,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from claims import archive, workflow
 from claims.models import Appearance, Claim, ClaimEvent, Evidence, Rating, Topic, Verdict
@@ -54,6 +56,8 @@ def restore_database(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         old_name = config["NAME"]
         connections[RESTORE].creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        # Migration 0002 seeds the database being migrated, this one included.
+        assert Rating.objects.using(RESTORE).count() == 7
         yield RESTORE
         connections[RESTORE].creation.destroy_test_db(old_name, verbosity=0)
     del connections[RESTORE]
@@ -114,7 +118,8 @@ def build_register(editor, reviewer, other_reviewer):
     workflow.close(claim=duplicate, actor=reviewer, version=duplicate.version, reason="duplicate",
                    duplicate_of=corrected)
 
-    edited = researching_claim(actor=editor, evidence=2, text="Inflation fell to 2%", recheck_on=datetime.date(2026, 1, 1))
+    edited = researching_claim(actor=editor, evidence=2, text="Inflation fell to 2%",
+                               recheck_on=datetime.date(2026, 1, 1))
     workflow.edit_claim(claim=edited, actor=editor, version=edited.version, text="Inflation fell to 2.1%",
                         topics=[energy])
     edited.refresh_from_db()
@@ -262,10 +267,52 @@ def test_export_reads_each_table_in_a_fixed_number_of_queries(restore_database, 
                                                               django_assert_num_queries):
     for _ in range(3):
         published_claim(actor=editor, approver=reviewer)
-    # SAVEPOINT; 12 counts; the username map; groups + their permissions + content types; users + groups +
-    # permissions + content types; one query each for the 10 other sections; RELEASE SAVEPOINT.
-    with django_assert_num_queries(2 + 12 + 1 + 3 + 4 + 10):
+    # SAVEPOINT; 12 counts; the username map; groups + their permissions (with content types); users + their
+    # groups + their permissions (with content types); one query each for the 10 other sections; RELEASE.
+    with django_assert_num_queries(2 + 12 + 1 + 2 + 3 + 10):
         export()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_on_its_own_reads_one_snapshot_and_takes_no_write_lock():
+    TopicFactory()  # no claims: the flush after this test cannot meet the append-only trigger
+    with CaptureQueriesContext(connection) as queries:
+        export()
+    statements = [query["sql"] for query in queries.captured_queries]
+    if connection.vendor == "sqlite":
+        # Not BEGIN IMMEDIATE: in WAL mode the desk keeps writing while the export reads.
+        assert (statements[0], statements[-1]) == ("BEGIN DEFERRED", "COMMIT")
+        assert not connection.connection.in_transaction
+    else:
+        first = statements[1] if statements[0] == "BEGIN" else statements[0]  # psycopg may show its BEGIN
+        assert first == "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+    assert not connection.in_atomic_block
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="a second connection writing during the export needs PostgreSQL (the SQLite test "
+                           "database lives in memory)")
+@pytest.mark.django_db(transaction=True)
+def test_an_export_does_not_see_what_is_written_while_it_runs():
+    TopicFactory(name="Before")
+
+    def add_topic():
+        try:
+            Topic.objects.create(name="During", slug="during")
+        finally:
+            connection.close()
+
+    def meanwhile(type_, done, total):
+        if type_ == "group":
+            writer = threading.Thread(target=add_topic)
+            writer.start()
+            writer.join(timeout=10)
+
+    lines = []
+    counts = archive.export(lines.append, progress=meanwhile)
+    topics = [json.loads(line)["data"]["name"] for line in lines if json.loads(line).get("type") == "topic"]
+    assert topics == ["Before"] and counts["topic"] == 1
+    assert set(Topic.objects.values_list("name", flat=True)) == {"Before", "During"}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -412,7 +459,7 @@ def test_import_refuses_a_reference_to_a_record_the_archive_lacks(restore_databa
 
 @both_databases
 def test_import_reports_a_missing_file(restore_database, tmp_path):
-    with pytest.raises(CommandError, match="Could not read .*missing.jsonl"):
+    with pytest.raises(CommandError, match=r"Could not read .*missing\.jsonl"):
         restore(tmp_path / "missing.jsonl")
 
 

@@ -25,6 +25,7 @@ from .factories import ClaimantFactory, in_review_claim, new_claim, published_cl
 @pytest.fixture
 def cache_on(settings):
     settings.PUBLIC_CACHE_SECONDS = 600
+    settings.PUBLIC_DATA_CACHE = True
     cache.clear()
 
 
@@ -211,3 +212,17 @@ def test_a_publication_through_one_server_is_visible_through_the_other_at_once(r
         for server in servers:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=10)
+
+
+def test_index_counts_and_filter_options_follow_publications(settings, commits, client, editor, reviewer,
+                                                              django_assert_num_queries):
+    settings.PUBLIC_DATA_CACHE = True  # the page cache stays off: only the scans over every claim are kept
+    published_claim(actor=editor, approver=reviewer)
+    client.get("/claims/")
+    with django_assert_num_queries(1):  # the page of claims; no count, no scan for the filter options
+        client.get("/claims/")
+    pending = in_review_claim(actor=editor, claimant=ClaimantFactory(name="Newly Checked"))
+    commits(workflow.approve, claim=pending, actor=reviewer, version=pending.version)
+    response = client.get("/claims/")
+    assert b"Newly Checked" in response.content
+    assert response.context["page"].paginator.count == 2

@@ -37,7 +37,7 @@ def server(tmp_path):
 @pytest.mark.slow
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_readers_editors_and_reviewers_lose_no_update(roles_and_ratings, plan, server):
+def test_concurrent_readers_editors_and_reviewers_lose_no_update(roles_and_ratings, plan, server, request, capsys):
     before = loadtest.snapshot(plan)
     loadtest.warm_up(server.url, plan, rounds=1)
     traffic = loadtest.Traffic(server.url, plan, readers=3, editors=3, reviewers=2, seed=7)
@@ -45,6 +45,8 @@ def test_concurrent_readers_editors_and_reviewers_lose_no_update(roles_and_ratin
     report = loadtest.Report(outcomes=outcomes, checks=loadtest.verify(plan, before, outcomes),
                              duration=traffic.duration, description="CI load test")
 
+    with capsys.disabled():  # the figures, in the test output
+        request.config.pluginmanager.get_plugin("terminalreporter").write_line("\n" + report.text())
     assert report.ok, report.text()
     writes = [o for o in outcomes if o.is_write and o.ok]
     assert len(outcomes) > 100, report.text()

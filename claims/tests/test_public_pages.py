@@ -502,3 +502,22 @@ def test_query_counts_do_not_grow_with_content(anonymous, editor, reviewer, djan
     # per section (pages needs none): a count and the items, for fact-checks, claimants, topics, sources
     with django_assert_num_queries(8):
         assert anonymous.get("/sitemap.xml").status_code == 200
+
+
+def test_a_deep_index_page_reads_ids_first_and_keeps_the_order(client, editor, reviewer, settings,
+                                                               django_assert_num_queries):
+    from claims.views import public as public_views
+
+    settings.PUBLIC_DATA_CACHE = True
+    claims = [published_claim(actor=editor, approver=reviewer, text=f"Deep claim {n}") for n in range(7)]
+    original = public_views.PAGE_SIZE, public_views.DEFERRED_JOIN_AFTER
+    public_views.PAGE_SIZE, public_views.DEFERRED_JOIN_AFTER = 2, 2
+    try:
+        client.get("/claims/")  # fills the data cache: the count and the filter options
+        # the page's ids (an index-only scan), then those rows with their joins
+        with django_assert_num_queries(2):
+            response = client.get("/claims/?page=3")
+    finally:
+        public_views.PAGE_SIZE, public_views.DEFERRED_JOIN_AFTER = original
+    newest_first = sorted(claims, key=lambda c: (c.published_at, c.pk), reverse=True)
+    assert [c.pk for c in response.context["page"].object_list] == [c.pk for c in newest_first[4:6]]

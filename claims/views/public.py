@@ -4,18 +4,23 @@ Every read starts from ``Claim.objects.public()``; anything it does not reach an
 is not published can be seen, or even confirmed to exist.
 """
 
+import re
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_http_methods
 
-from claims import jsonld, workflow
+from claims import caching, jsonld, workflow
 from claims.forms import ReaderTipForm
 from claims.models import Claim, ClaimEvent, Evidence, Rating
 
 PAGE_SIZE = 20
+# Past this many rows, a page is read ids first (see _Paginator.page).
+DEFERRED_JOIN_AFTER = 200
 HOME_LATEST = 8
 TIP_WINDOW_SECONDS = 3600
 MAX_QUERY_LENGTH = 200
@@ -33,8 +38,33 @@ def _http(url):
     return url if url and url.lower().startswith(("http://", "https://")) else ""
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+class _Paginator(Paginator):
+    """Counts through the data cache: a COUNT over every published claim costs more as the archive grows,
+    and the number changes only when public data does."""
+
+    def __init__(self, object_list, per_page, *, count_key):
+        super().__init__(object_list, per_page)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return caching.remember(f"count:{self.count_key}", self.object_list.count)
+
+    def page(self, number):
+        """Deep pages read their ids first, then the rows: skipping N entries of an index-only scan is cheap,
+        skipping N whole rows with their joins is not, and grows with the archive."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < DEFERRED_JOIN_AFTER:
+            return super().page(number)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = self.object_list.model._default_manager.none() if not ids else self.object_list.filter(pk__in=ids)
+        by_id = {row.pk: row for row in rows}
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+
+
+def _page(request, queryset, *, count_key):
+    return _Paginator(queryset, PAGE_SIZE, count_key=count_key).get_page(request.GET.get("page"))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -44,7 +74,7 @@ def _page(request, queryset):
 @require_GET
 def home(request):
     public = Claim.objects.public()
-    counts = public.rating_counts()
+    counts = caching.remember("rating-counts", public.rating_counts)
     ratings = [(rating, counts.get(rating.pk, 0)) for rating in Rating.objects.all()]
     return render(request, "public/home.html", {
         "latest": list(public.order_by("-published_at", "-id")[:HOME_LATEST]),
@@ -59,11 +89,11 @@ def claim_index(request):
     """The searchable, filterable list. Filters combine; each active one shows as a removable chip."""
     public = Claim.objects.public()
     q = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    options = {
+    options = caching.remember("index-options", lambda: {
         "rating": {r.slug: r.label for r in Rating.objects.all()},
         "claimant": {c.slug: c.name for c in public.claimants().order_by("name", "id")},
         "topic": {t.slug: t.name for t in public.topics().order_by("name", "id")},
-    }
+    })
     claims = public.search(q) if q else public.order_by("-published_at", "-id")
     chips = [{"name": "q", "label": "Search", "value": q}] if q else []
     lookups = {"rating": "published_verdict__rating__slug", "claimant": "claimant__slug", "topic": "topics__slug"}
@@ -81,7 +111,7 @@ def claim_index(request):
         claims = claims.filter(source=source) if source else claims.none()
         selected["source"] = source_id
         chips.append({"name": "source", "label": "Source", "value": source.title if source else "unknown source"})
-    page = _page(request, claims)
+    page = _page(request, claims, count_key=f"index:{q}:{sorted(selected.items())}")
     return render(request, "public/claim_index.html", {
         "page": page, "q": q, "options": options, "selected": selected, "chips": chips,
     })
@@ -92,7 +122,8 @@ def claimant_detail(request, slug):
     # 404 for a claimant with no published fact-check: their name alone could reveal unpublished work.
     public = Claim.objects.public()
     claimant = get_object_or_404(public.claimants(), slug=slug)
-    page = _page(request, public.filter(claimant=claimant).order_by("-published_at", "-id"))
+    page = _page(request, public.filter(claimant=claimant).order_by("-published_at", "-id"),
+                 count_key=f"claimant:{claimant.pk}")
     return render(request, "public/claimant.html", {"claimant": claimant, "same_as": _http(claimant.same_as),
                                                     "page": page})
 
@@ -101,7 +132,7 @@ def claimant_detail(request, slug):
 def topic_detail(request, slug):
     public = Claim.objects.public()
     topic = get_object_or_404(public.topics(), slug=slug)
-    page = _page(request, public.filter(topics=topic).order_by("-published_at", "-id"))
+    page = _page(request, public.filter(topics=topic).order_by("-published_at", "-id"), count_key=f"topic:{topic.pk}")
     return render(request, "public/topic.html", {"topic": topic, "page": page})
 
 
@@ -109,14 +140,15 @@ def topic_detail(request, slug):
 def source_detail(request, pk):
     public = Claim.objects.public()
     source = get_object_or_404(public.sources(), pk=pk)
-    page = _page(request, public.filter(source=source).order_by("-published_at", "-id"))
+    page = _page(request, public.filter(source=source).order_by("-published_at", "-id"),
+                 count_key=f"source:{source.pk}")
     return render(request, "public/source.html", {"source": source, "source_link": _http(source.url),
                                                   "page": page})
 
 
 @require_GET
 def corrections(request):
-    page = _page(request, Claim.objects.public().corrections())
+    page = _page(request, Claim.objects.public().corrections(), count_key="corrections")
     return render(request, "public/corrections.html", {"page": page})
 
 
@@ -232,6 +264,24 @@ def submit_thanks(request):
 
 # ---------------------------------------------------------------------------------------------------------
 # For machines.
+
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
+CSS_IDENT = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+@require_GET
+def rating_styles(request):
+    """Each rating's badge colour as a class, ``.badge--rating-<slug>``, so that badges carry no style
+    attribute: the Content-Security-Policy refuses inline styles. Generated rather than a static file because
+    the colours are edited in the admin. Anything but a #rgb or #rrggbb colour is left out (the badge falls
+    back to grey), so no admin entry can write CSS of its own."""
+    rules = [
+        f".badge--rating-{rating.slug} {{ --badge: {rating.colour}; }}\n"
+        for rating in Rating.objects.only("slug", "colour")
+        if CSS_IDENT.fullmatch(rating.slug) and HEX_COLOUR.fullmatch(rating.colour)
+    ]
+    return HttpResponse(rules, content_type="text/css; charset=utf-8")
+
 
 
 @require_GET

@@ -40,6 +40,8 @@ class Command(BaseCommand):
                 counts = self.export_to_file(Path(file), database, include_password_hashes, progress)
         except DatabaseError as exc:
             raise CommandError(f"The database could not be read: {exc}") from exc
+        except BrokenPipeError:
+            raise CommandError("Standard output was closed before the end: the archive is incomplete.") from None
         if verbosity >= 1:
             where = "standard output" if to_stdout else file
             self.say(self.style.SUCCESS(f"Exported {sum(counts.values())} records to {where}."))
