@@ -9,6 +9,7 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
@@ -19,6 +20,8 @@ from claims.forms import ReaderTipForm
 from claims.models import Claim, ClaimEvent, Evidence, Rating
 
 PAGE_SIZE = 20
+# The claimant and topic menus on the index list at most this many, the most checked.
+FILTER_OPTIONS = 60
 # Past this many rows, a page is read ids first (see _Paginator.page).
 DEFERRED_JOIN_AFTER = 200
 HOME_LATEST = 8
@@ -91,8 +94,8 @@ def claim_index(request):
     q = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     options = caching.remember("index-options", lambda: {
         "rating": {r.slug: r.label for r in Rating.objects.all()},
-        "claimant": {c.slug: c.name for c in public.claimants().order_by("name", "id")},
-        "topic": {t.slug: t.name for t in public.topics().order_by("name", "id")},
+        "claimant": _most_checked(public.claimants()),
+        "topic": _most_checked(public.topics()),
     })
     claims = public.search(q) if q else public.order_by("-published_at", "-id")
     chips = [{"name": "q", "label": "Search", "value": q}] if q else []
@@ -115,6 +118,15 @@ def claim_index(request):
     return render(request, "public/claim_index.html", {
         "page": page, "q": q, "options": options, "selected": selected, "chips": chips,
     })
+
+
+def _most_checked(queryset):
+    """{slug: name} of the FILTER_OPTIONS claimants or topics with the most published fact-checks, by name:
+    a menu of every claimant would grow with the archive (and every reader would download it). The others
+    are a search or a link from their page away."""
+    top = queryset.annotate(checks=Count("claims", filter=Q(claims__published_verdict__isnull=False)))
+    top = top.order_by("-checks", "name", "id")[:FILTER_OPTIONS]
+    return {item.slug: item.name for item in sorted(top, key=lambda item: (item.name, item.pk))}
 
 
 @require_GET
@@ -281,7 +293,6 @@ def rating_styles(request):
         if CSS_IDENT.fullmatch(rating.slug) and HEX_COLOUR.fullmatch(rating.colour)
     ]
     return HttpResponse(rules, content_type="text/css; charset=utf-8")
-
 
 
 @require_GET
