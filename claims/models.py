@@ -286,14 +286,20 @@ class ClaimQuerySet(models.QuerySet):
             return []
         ids, distance = found
         candidates = self.filter(id__in=ids) if ids is not None else self
-        candidates = candidates.select_related("claimant", "published_verdict")
         if exclude is not None:
             candidates = candidates.exclude(pk=exclude)
-        candidates = list(candidates.alias(distance=distance).order_by("distance", "-id")[:SIMILAR_CANDIDATES])
-        for claim in candidates:
-            claim.similarity = search.resemblance(text, claim.text)
-        candidates.sort(key=lambda c: (-c.similarity, -c.pk))
-        return [c for c in candidates if c.similarity >= SIMILARITY_THRESHOLD][:limit]
+        # Distance alone: a tie-breaking column would stop PostgreSQL walking the trigram index nearest-first.
+        # Ids and texts only: the nearest 50 are scored here, and only the best few are loaded whole.
+        nearest = candidates.alias(distance=distance).order_by("distance").values_list("pk", "text")
+        scores = {pk: search.resemblance(text, other) for pk, other in nearest[:SIMILAR_CANDIDATES]}
+        best = sorted((pk for pk, score in scores.items() if score >= SIMILARITY_THRESHOLD),
+                      key=lambda pk: (-scores[pk], -pk))[:limit]
+        if not best:
+            return []
+        rows = self.filter(pk__in=best).select_related("claimant", "published_verdict").in_bulk()
+        for pk in best:
+            rows[pk].similarity = scores[pk]
+        return [rows[pk] for pk in best]
 
 
 @functools.cache
