@@ -23,6 +23,7 @@ import itertools
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import socket
@@ -672,10 +673,24 @@ class Report:
             "statuses      " + _counts(collections.Counter(str(o.status or "no response") for o in outcomes)),
             "writes        " + _counts(collections.Counter(f"{o.op} {o.status}" for o in outcomes if o.is_write)),
             f"conflicts     {self.conflicts[412]} stale version (412), {self.conflicts[409]} not allowed (409)",
+            "slowest       " + "; ".join(f"{name} p50 {p50:.0f} ms" for name, p50 in self.slowest()),
             "",
         ]
         lines += [f"{'PASS' if check.ok else 'FAIL'}  {check.name}: {check.detail}" for check in self.checks]
         return lines
 
+    def slowest(self, count=4):
+        """The request kinds with the highest median latency: where to look first."""
+        kinds = collections.defaultdict(list)
+        for o in self.outcomes:
+            kinds[f"{o.method} {_pattern(o.path)}"].append(o.latency * 1000)
+        medians = {name: percentile(values, 50) for name, values in kinds.items() if len(values) >= 5}
+        return sorted(medians.items(), key=lambda item: -item[1])[:count]
+
     def text(self):
         return "\n".join(self.lines())
+
+
+def _pattern(path):
+    path = re.sub(r"/\d+(?=/|$)", "/<id>", path.split("?")[0])
+    return re.sub(r"^/claims/<id>/[^/]+/$", "/claims/<id>/<slug>/", path)

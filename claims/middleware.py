@@ -29,7 +29,8 @@ log = logging.getLogger("claims.outage")
 OUTAGE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 5
 API_PREFIX = "/api/"
-DETAIL = "The database is not answering just now. Nothing was changed; retry in a few seconds."
+DETAIL = ("The database is not answering just now; retry in a few seconds. If you were saving a change, read it "
+          "again first to see whether it was saved.")
 
 
 class DatabaseOutageMiddleware:
