@@ -7,13 +7,12 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.models import Rating
 
 from .browser import browser  # noqa: F401 - the real-browser fixture, for every test module
-from .factories import EditorFactory, ReviewerFactory
+from .factories import EditorFactory, ReviewerFactory, token_client
 
 
 @pytest.fixture(autouse=True)
@@ -87,18 +86,12 @@ def api_client():
 
 @pytest.fixture
 def api_client_with_token(editor):
-    token, _ = Token.objects.get_or_create(user=editor)
-    c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return c
+    return token_client(editor)
 
 
 @pytest.fixture
 def reviewer_api_client(reviewer):
-    token, _ = Token.objects.get_or_create(user=reviewer)
-    c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return c
+    return token_client(reviewer)
 
 
 @pytest.fixture

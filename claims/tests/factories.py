@@ -4,6 +4,8 @@ exercise the real rules rather than hand-set columns."""
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from claims import workflow
 from claims.models import Claimant, Evidence, Rating, Source, Topic
@@ -97,3 +99,10 @@ def in_review_claim(*, actor, rating_slug="false", **kwargs):
 def published_claim(*, actor, approver, **kwargs):
     claim = in_review_claim(actor=actor, **kwargs)
     return workflow.approve(claim=claim, actor=approver, version=claim.version)
+
+
+def token_client(user):
+    """An API client that authenticates as ``user`` with their token (made if missing)."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client

@@ -7,7 +7,6 @@ without a desk role.
 """
 
 import pytest
-from django.core.cache import cache
 from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -30,12 +29,6 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ("anonymous", "outsider", "editor", "other_editor", "reviewer")
 METHODS = ("get", "post", "put", "patch", "delete")
 
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def api_routes():

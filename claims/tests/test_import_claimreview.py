@@ -6,7 +6,6 @@ import json
 import sys
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -19,12 +18,6 @@ pytestmark = pytest.mark.django_db
 
 SITE = "https://factcheck.example"
 
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def claim_review(n, *, rating=None, **overrides):
