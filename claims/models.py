@@ -288,7 +288,6 @@ class ClaimQuerySet(models.QuerySet):
         candidates = self.filter(id__in=ids) if ids is not None else self
         if exclude is not None:
             candidates = candidates.exclude(pk=exclude)
-        # Distance alone: a tie-breaking column would stop PostgreSQL walking the trigram index nearest-first.
         # Ids and texts only: the nearest 50 are scored here, and only the best few are loaded whole.
         nearest = candidates.alias(distance=distance).order_by("distance").values_list("pk", "text")
         scores = {pk: search.resemblance(text, other) for pk, other in nearest[:SIMILAR_CANDIDATES]}

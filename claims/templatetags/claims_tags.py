@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from claims import rendering
@@ -16,3 +17,13 @@ def markdown_filter(text):
 def verdict_badge(verdict, size=""):
     """The verdict as colour and text together, never colour alone."""
     return {"verdict": verdict, "size": size}
+
+
+@register.simple_tag
+def option_list(choices, selected=""):
+    """``<option>``s for a {value: label} menu, the selected value marked. One tag rather than a loop of
+    template nodes: the index's menus hold up to 130 options and render on every uncached request."""
+    return format_html_join(
+        "", '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in choices.items()),
+    )

@@ -1,6 +1,7 @@
 """Full-text search and duplicate suggestions, on whichever backend the suite runs (CI runs both)."""
 
 import pytest
+from django.db import connection
 
 from claims import workflow
 from claims.models import Claim
@@ -100,3 +101,27 @@ def test_duplicate_suggestions_query_count_is_constant(editor, django_assert_num
     with django_assert_num_queries(2):
         suggestions = Claim.objects.similar_to("Frozen Russian reserves total 205 billion")
     assert len(suggestions) == 5
+
+
+@pytest.mark.postgres
+def test_duplicate_candidates_come_from_distinctive_words_once_statistics_exist(editor, monkeypatch):
+    """A word in more claims than the candidate pool does not make them all candidates: only the query's
+    rarer words do (claims/search.py). Without statistics every word counts."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the word statistics are PostgreSQL's (pg_stats); SQLite's FTS5 path has none")
+    from claims import search
+
+    common = [new_claim(actor=editor, text=f"Sanctions on claim number {n} were reviewed") for n in range(40)]
+    rare = new_claim(actor=editor, text="Euroclear holds frozen reserves")
+    query = "Sanctions reviewed at Euroclear"
+
+    def candidates():
+        ids, _ = search.similar_candidates(query)
+        return set(Claim.objects.filter(id__in=ids).values_list("pk", flat=True))
+
+    assert candidates() == {rare.pk, *(c.pk for c in common)}  # no statistics yet: every word counts
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claimsearch")
+    monkeypatch.setattr(search, "CANDIDATE_POOL", 20)  # "sanction" and "review" are in 40 claims each
+    assert candidates() == {rare.pk}
+    assert [c.pk for c in Claim.objects.similar_to("Euroclear holds the frozen reserves")] == [rare.pk]
