@@ -386,6 +386,8 @@ class Claim(models.Model):
             # The desk queues.
             models.Index(fields=["status", "-updated_at"], name="claim_status_updated"),
             models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
+            # New arrivals, oldest first (the dashboard's "New" queue).
+            models.Index(fields=["created_at", "id"], name="claim_new_oldest", condition=Q(status="new")),
             models.Index(fields=["recheck_on"], name="claim_recheck", condition=Q(recheck_on__isnull=False)),
         ]
         constraints = [

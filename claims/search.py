@@ -79,7 +79,7 @@ def match(q):
 # would find every "euro" and "europe".
 # The candidates are then ranked (ts_rank) against every word of the query, rare or not.
 DISTINCTIVE_TERMS = 6
-CANDIDATE_POOL = 1000  # claims the candidate words may reach, by the estimate
+CANDIDATE_POOL = 500  # claims the candidate words may reach, by the estimate
 _DISTINCTIVE_TSQUERY = """(
     WITH terms AS (
         SELECT quote_literal(t.lexeme) || CASE WHEN length(t.lexeme) >= 5 THEN ':*' ELSE '' END AS term,

@@ -1,6 +1,7 @@
 """The dashboard: each queue with its count, the full list of one queue, and the search over all claims."""
 
 import datetime
+import importlib
 
 import pytest
 from django.urls import reverse
@@ -122,3 +123,21 @@ def test_search_queries_do_not_grow_with_the_claims(editor_client, editor, n, dj
     with django_assert_num_queries(6):
         response = editor_client.get(reverse("desk:dashboard"), {"q": "frozen"})
     assert response.context["results"].paginator.count == n == Claim.objects.count()
+
+
+def test_a_long_queue_shows_a_capped_count_and_its_page_counts_in_full(editor_client, editor, monkeypatch,
+                                                                        django_assert_num_queries):
+    # The module (claims.views.desk exports its view function under the same name).
+    monkeypatch.setattr(importlib.import_module("claims.views.desk.dashboard"), "COUNT_CAP", 3)
+    for i in range(5):
+        new_claim(actor=editor, text=f"New {i}")
+    with django_assert_num_queries(12):  # as for a reviewer, less the review queue's two
+        response = editor_client.get(reverse("desk:dashboard"))
+    new = queue(response, "new")
+    assert (new.count_label, new.capped, new.more) == ("3+", True, True)
+    html = response.content.decode()
+    assert 'aria-label="more than 3 claims">3+</span>' in html
+    assert "All 3+ in “New, including reader tips”" in html
+    assert queue(response, "recheck").count_label == "0"
+    full = editor_client.get(reverse("desk:dashboard"), {"queue": "new"})
+    assert full.context["results"].paginator.count == 5

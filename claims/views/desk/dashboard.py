@@ -13,6 +13,10 @@ from claims.models import Claim
 from .common import desk_view, paginate
 
 QUEUE_ROWS = 8
+# A queue counts its claims up to this many and then says "100+": an exact count of a long queue costs time
+# in proportion to its length (the recently published queue is the whole archive) and tells a desk no more.
+# The queue's own page (?queue=) counts in full.
+COUNT_CAP = 100
 
 
 @dataclass
@@ -23,10 +27,12 @@ class Queue:
     empty: str
 
     def load(self):
-        """Two queries: the count, and the first rows."""
-        self.count = self.claims.count()
+        """Two queries: the count (up to COUNT_CAP + 1), and the first rows."""
+        self.count = self.claims[: COUNT_CAP + 1].count()
+        self.capped = self.count > COUNT_CAP
+        self.count_label = f"{COUNT_CAP}+" if self.capped else str(self.count)
         self.rows = list(self.claims[:QUEUE_ROWS])
-        self.more = self.count > len(self.rows)
+        self.more = self.capped or self.count > len(self.rows)
         return self
 
 
