@@ -147,6 +147,11 @@ class ClaimQuerySet(models.QuerySet):
             .defer("source__text")
         )
 
+    def cards(self):
+        """Only what a claim card (public/includes/claim_card.html) shows: the claimant and the published verdict
+        with its rating. Lists of cards skip the source join that public() carries for the fact-check page."""
+        return self.select_related(None).select_related("claimant", "published_verdict__rating")
+
     def latest_published(self):
         """Public claims, newest publication first (home page, index, feeds)."""
         return self.public().order_by("-published_at", "-id")

@@ -80,7 +80,7 @@ def home(request):
     counts = caching.remember("rating-counts", public.rating_counts)
     ratings = [(rating, counts.get(rating.pk, 0)) for rating in Rating.objects.all()]
     return render(request, "public/home.html", {
-        "latest": list(public.order_by("-published_at", "-id")[:HOME_LATEST]),
+        "latest": list(public.cards().order_by("-published_at", "-id")[:HOME_LATEST]),
         "ratings": ratings,
         "total": sum(counts.values()),
         "corrections": list(public.corrections()[:3]),
@@ -97,7 +97,7 @@ def claim_index(request):
         "claimant": _most_checked(public.claimants()),
         "topic": _most_checked(public.topics()),
     })
-    claims = public.search(q) if q else public.order_by("-published_at", "-id")
+    claims = public.cards().search(q) if q else public.cards().order_by("-published_at", "-id")
     chips = [{"name": "q", "label": "Search", "value": q}] if q else []
     lookups = {"rating": "published_verdict__rating__slug", "claimant": "claimant__slug", "topic": "topics__slug"}
     selected = {}
@@ -134,7 +134,7 @@ def claimant_detail(request, slug):
     # 404 for a claimant with no published fact-check: their name alone could reveal unpublished work.
     public = Claim.objects.public()
     claimant = get_object_or_404(public.claimants(), slug=slug)
-    page = _page(request, public.filter(claimant=claimant).order_by("-published_at", "-id"),
+    page = _page(request, public.cards().filter(claimant=claimant).order_by("-published_at", "-id"),
                  count_key=f"claimant:{claimant.pk}")
     return render(request, "public/claimant.html", {"claimant": claimant, "same_as": _http(claimant.same_as),
                                                     "page": page})
@@ -144,7 +144,8 @@ def claimant_detail(request, slug):
 def topic_detail(request, slug):
     public = Claim.objects.public()
     topic = get_object_or_404(public.topics(), slug=slug)
-    page = _page(request, public.filter(topics=topic).order_by("-published_at", "-id"), count_key=f"topic:{topic.pk}")
+    page = _page(request, public.cards().filter(topics=topic).order_by("-published_at", "-id"),
+                 count_key=f"topic:{topic.pk}")
     return render(request, "public/topic.html", {"topic": topic, "page": page})
 
 
@@ -152,7 +153,7 @@ def topic_detail(request, slug):
 def source_detail(request, pk):
     public = Claim.objects.public()
     source = get_object_or_404(public.sources(), pk=pk)
-    page = _page(request, public.filter(source=source).order_by("-published_at", "-id"),
+    page = _page(request, public.cards().filter(source=source).order_by("-published_at", "-id"),
                  count_key=f"source:{source.pk}")
     return render(request, "public/source.html", {"source": source, "source_link": _http(source.url),
                                                   "page": page})
