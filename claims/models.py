@@ -17,8 +17,6 @@ from . import search
 
 # Below this resemblance (0..1) a claim is not worth showing as a possible duplicate.
 SIMILARITY_THRESHOLD = 0.3
-# How many of the nearest claims by wording are re-ranked by resemblance.
-SIMILAR_CANDIDATES = 50
 
 # Only http(s): a javascript: or data: URL in an evidence link would run in a reader's browser.
 http_url = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
@@ -285,17 +283,21 @@ class ClaimQuerySet(models.QuerySet):
 
     def similar_to(self, text, *, limit=5, exclude=None):
         """Claims whose text looks like ``text``: the desk's near-duplicate warning while capturing a claim,
-        and the API's duplicate suggestions. Returns a list, best first, each with ``.similarity`` 0..1."""
+        and the API's duplicate suggestions. Returns a list, best first, each with ``.similarity`` 0..1.
+        Three queries: the word counts, the candidates' ids and texts, and the best few whole."""
         found = search.similar_candidates(text)
         if found is None:
             return []
         ids, distance = found
-        candidates = self.filter(id__in=ids) if ids is not None else self
+        candidates = self.filter(id__in=ids)
         if exclude is not None:
             candidates = candidates.exclude(pk=exclude)
-        # Ids and texts only: the nearest 50 are scored here, and only the best few are loaded whole.
-        nearest = candidates.alias(distance=distance).order_by("distance").values_list("pk", "text")
-        scores = {pk: search.resemblance(text, other) for pk, other in nearest[:SIMILAR_CANDIDATES]}
+        if distance is None:
+            pairs = candidates.order_by().values_list("pk", "text")[: search.CANDIDATE_LIMIT]
+        else:
+            nearest = candidates.alias(distance=distance).order_by("distance")
+            pairs = nearest.values_list("pk", "text")[: search.RANKED_CANDIDATES]
+        scores = {pk: search.resemblance(text, other) for pk, other in pairs}
         best = sorted((pk for pk, score in scores.items() if score >= SIMILARITY_THRESHOLD),
                       key=lambda pk: (-scores[pk], -pk))[:limit]
         if not best:

@@ -66,80 +66,123 @@ def match(q):
     return ids, rank
 
 
-# Duplicate candidates on PostgreSQL come from the query's distinctive words, as a search engine's "more like
-# this" picks them: by how many claims hold each word, estimated from the planner's own statistics of the
-# search column (pg_stats.most_common_elems, kept by ANALYZE and autovacuum; a word not listed there is rarer
-# than any that is).
-# - Candidates are the claims holding any of the rarest words (at most DISTINCTIVE_TERMS), taken rarest first
-#   while together they are in at most CANDIDATE_POOL claims: common words would make every claim a candidate.
-# - When every word is common, the claims holding all of the rarest few words together: as many of them as
-#   bring the estimate under CANDIDATE_POOL.
-# - Before the first ANALYZE there are no statistics, and any word counts (the table is new or small).
-# Words of five letters or more match as prefixes ("russia" finds "russian"); shorter ones exactly, or "eu"
-# would find every "euro" and "europe".
-# The candidates are then ranked (ts_rank) against every word of the query, rare or not.
+# Duplicate candidates come from the query's distinctive words, as a search engine's "more like this" picks
+# them (the rule is ``distinctive`` below; each engine says how many claims hold each word):
+# - any of the rarest words (at most DISTINCTIVE_TERMS), taken rarest first while together they reach at
+#   most CANDIDATE_POOL claims: common words would make every claim a candidate;
+# - when every word is common, the claims holding all of the rarest few words together (on SQLite, all the
+#   words);
+# - with no word counts yet (PostgreSQL before the first ANALYZE), any of the words: the table is new or small.
+# PostgreSQL orders the candidates by ts_rank against every word of the query and the caller scores the
+# nearest RANKED_CANDIDATES by ``resemblance``; SQLite's bm25 ranks only against the words looked for, which
+# ties when there are few, so there the caller scores every candidate (at most CANDIDATE_LIMIT).
 DISTINCTIVE_TERMS = 6
-CANDIDATE_POOL = 500  # claims the candidate words may reach, by the estimate
-_DISTINCTIVE_TSQUERY = """(
-    WITH terms AS (
-        SELECT quote_literal(t.lexeme) || CASE WHEN length(t.lexeme) >= 5 THEN ':*' ELSE '' END AS term,
-               CASE WHEN s.elems IS NOT NULL
-                    THEN greatest(coalesce(s.freqs[array_position(s.elems, t.lexeme)], 0), 1e-9) END AS share,
-               s.claims AS total
-        FROM unnest(to_tsvector('english', %(text)s)) AS t
-        LEFT JOIN (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs,
-                          (SELECT reltuples FROM pg_class WHERE oid = 'claims_claimsearch'::regclass) AS claims
-                   FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'claims_claimsearch'
-                   AND attname = 'document') AS s ON true
-    ), ranked AS (
-        SELECT term, share * total AS claims, row_number() OVER rarest AS n,
-               total * sum(share) OVER rarest AS reach,  -- claims holding this or any rarer word, at most
-               total * exp(sum(ln(share)) OVER rarest) AS together  -- claims holding this and every rarer word
-        FROM terms WINDOW rarest AS (ORDER BY share, term)
-    ), picked AS (SELECT *, lag(together) OVER (ORDER BY n) AS before FROM ranked)
-    SELECT to_tsquery('simple', CASE
-        WHEN min(claims) IS NULL OR min(claims) <= %(pool)s THEN string_agg(term, ' | ' ORDER BY n)
-            FILTER (WHERE claims IS NULL OR n <= %(terms)s AND reach <= %(pool)s)
-        ELSE string_agg(term, ' & ' ORDER BY n) FILTER (WHERE n = 1 OR before > %(pool)s) END)
-    FROM picked
-)"""
-_EVERY_WORD_TSQUERY = """(
-    SELECT to_tsquery('simple', string_agg(quote_literal(lexeme) || CASE WHEN length(lexeme) >= 5 THEN ':*' ELSE ''
-                                           END, ' | ')) FROM unnest(to_tsvector('english', %s))
-)"""
+CANDIDATE_POOL = 500  # claims the chosen words may reach, by the counts
+CANDIDATE_LIMIT = 2 * CANDIDATE_POOL  # candidates read at most, whatever the counts said
+RANKED_CANDIDATES = 50
+ANY, ALL = "any", "all"
+
+
+def distinctive(counts, *, total=None, terms=None, pool=None):
+    """Which of the query's words to look for, and whether ANY or ALL of them: ``counts`` is
+    [(word, claims holding it or None when unknown)], ``total`` the number of claims (None: unknown)."""
+    terms = DISTINCTIVE_TERMS if terms is None else terms
+    pool = CANDIDATE_POOL if pool is None else pool
+    if not counts:
+        return [], ANY
+    if any(claims is None for _, claims in counts):
+        return [word for word, _ in counts], ANY
+    rarest = sorted(counts, key=lambda pair: (pair[1], pair[0]))
+    if rarest[0][1] <= pool:
+        chosen, reach = [], 0
+        for word, claims in rarest[:terms]:
+            if reach + claims > pool:
+                break
+            chosen.append(word)
+            reach += claims
+        return chosen, ANY
+    if not total:
+        return [word for word, _ in rarest], ALL
+    chosen, together = [], float(total)
+    for word, claims in rarest:  # holding every one of them, were words independent
+        chosen.append(word)
+        together *= claims / total
+        if together <= pool:
+            break
+    return chosen, ALL
+
+
+# PostgreSQL: the query's lexemes (english stemming, stopwords dropped) and how many claims hold each, from the
+# planner's own statistics of the search column (pg_stats.most_common_elems, kept by ANALYZE and autovacuum):
+# a lexeme not listed there is rarer than any that is, so it counts as in no claim.
+_PG_WORD_COUNTS = """
+    SELECT t.lexeme, CASE WHEN s.elems IS NOT NULL
+                          THEN coalesce(s.freqs[array_position(s.elems, t.lexeme)], 0) * s.claims END,
+           s.claims
+    FROM unnest(to_tsvector('english', %s)) AS t
+    LEFT JOIN (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs,
+                      (SELECT reltuples FROM pg_class WHERE oid = 'claims_claimsearch'::regclass) AS claims
+               FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'claims_claimsearch'
+               AND attname = 'document') AS s ON true
+"""
+# SQLite: FTS5 counts the claims holding a word by reading its list of documents, so each word is counted only
+# up to CANDIDATE_POOL + 1 (more than that is "common" whatever the number).
+_SQLITE_WORD_COUNT = (
+    "(SELECT count(*) FROM (SELECT 1 FROM claims_claimsearch_fts WHERE claims_claimsearch_fts MATCH %s LIMIT %s))"
+)
+
+
+def _pg_term(lexeme):
+    # Lexemes of five letters or more match as prefixes ("russia" finds "russian"); shorter ones exactly, or
+    # "eu" would find every "euro" and "europe".
+    quoted = "'" + lexeme.replace("'", "''") + "'"
+    return quoted + ":*" if len(lexeme) >= 5 else quoted
+
+
+def _fts5_term(word):
+    # Porter stems are cut to five letters and matched as prefixes, for the same reason as _pg_term.
+    return f'"{word[:5]}"*' if len(word) >= 5 else f'"{word}"'
 
 
 def similar_candidates(text):
-    """(ids, distance) for the claims nearest to ``text`` in wording, nearest first; None for empty text.
-
-    Both engines look for claims sharing the query's words, as prefixes so that "Russia" finds "Russian",
-    with numbers split from their units so that "€210bn" finds "210 billion". PostgreSQL asks the GIN index
-    for the few most distinctive words (see above) and ranks the matches with ts_rank; SQLite asks FTS5 for
-    any of the words and ranks by bm25. Either way the caller re-ranks the nearest few with ``resemblance``.
+    """(ids, distance) for the claims sharing ``text``'s distinctive words (see above), or None when it has
+    no words: ``ids`` a RawSQL subquery, ``distance`` a RawSQL to order them by, nearest first, or None when
+    the engine has no good order. Runs one query of its own, for the word counts. Numbers are split from their
+    units, so that "€210bn" finds "210 billion".
 
     (pg_trgm was measured first: at 100k claims a trigram GiST k-NN scan took 115-190 ms and a trigram GIN
     ``%`` search 40-340 ms, since sentence-length texts share most of their trigrams. docs/performance.md.)"""
     words = NUMBER_OR_WORD.findall(text or "")[: 2 * MAX_TERMS]
     if not words:
         return None
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_PG_WORD_COUNTS, [" ".join(words)])
+            rows = cursor.fetchall()
+            counts = [(_pg_term(lexeme), claims) for lexeme, claims, _ in rows]
+            total = rows[0][2] if rows else None
+        else:
+            unique = list(dict.fromkeys(w.casefold() for w in words if w.casefold() not in STOPWORDS))
+            terms = [_fts5_term(word) for word in unique]
+            if not terms:
+                return None
+            cursor.execute("SELECT " + ", ".join([_SQLITE_WORD_COUNT] * len(terms)),
+                           [param for term in terms for param in (term, CANDIDATE_POOL + 1)])
+            counts, total = list(zip(terms, cursor.fetchone(), strict=True)), None
+    chosen, how = distinctive(counts, total=total)
+    if not chosen:
+        return None
     if connection.vendor == "postgresql":
-        tsquery = _DISTINCTIVE_TSQUERY % {"text": "%s", "pool": int(CANDIDATE_POOL), "terms": int(DISTINCTIVE_TERMS)}
-        text = " ".join(words)
-        ids = RawSQL(f"SELECT claim_id FROM claims_claimsearch WHERE document @@ {tsquery}", [text])
+        query = (" | " if how == ANY else " & ").join(chosen)
+        ids = RawSQL("SELECT claim_id FROM claims_claimsearch WHERE document @@ to_tsquery('simple', %s)", [query])
         distance = RawSQL(
-            f"SELECT -ts_rank(document, {_EVERY_WORD_TSQUERY}) FROM claims_claimsearch "
+            "SELECT -ts_rank(document, to_tsquery('simple', %s)) FROM claims_claimsearch "
             "WHERE claim_id = claims_claim.id",
-            [text],
+            [" | ".join(term for term, _ in counts)],
         )
         return ids, distance
-    query = fts5_query(" ".join(words), any_term=True, prefix_all=True)
-    ids = RawSQL("SELECT rowid FROM claims_claimsearch_fts WHERE claims_claimsearch_fts MATCH %s", [query])
-    rank = RawSQL(
-        "SELECT bm25(claims_claimsearch_fts, 10.0, 0.0, 0.0, 0.0) FROM claims_claimsearch_fts "
-        "WHERE claims_claimsearch_fts MATCH %s AND rowid = claims_claim.id",
-        [query],
-    )
-    return ids, rank
+    query = (" OR " if how == ANY else " AND ").join(chosen)
+    return RawSQL("SELECT rowid FROM claims_claimsearch_fts WHERE claims_claimsearch_fts MATCH %s", [query]), None
 
 
 STOPWORDS = frozenset(

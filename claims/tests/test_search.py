@@ -97,18 +97,16 @@ def test_duplicate_suggestions_can_exclude_the_claim_itself(editor):
 def test_duplicate_suggestions_query_count_is_constant(editor, django_assert_num_queries):
     for n in range(12):
         new_claim(actor=editor, text=f"Frozen Russian reserves total {200 + n} billion euros")
-    # the 50 nearest (ids and texts only), then the best five with their claimant and verdict joined
-    with django_assert_num_queries(2):
+    # the word counts, the candidates' ids and texts, then the best five with their claimant and verdict joined
+    with django_assert_num_queries(3):
         suggestions = Claim.objects.similar_to("Frozen Russian reserves total 205 billion")
     assert len(suggestions) == 5
 
 
-@pytest.mark.postgres
 def test_duplicate_candidates_come_from_distinctive_words_once_statistics_exist(editor, monkeypatch):
     """A word in more claims than the candidate pool does not make them all candidates: only the query's
-    rarer words do (claims/search.py). Without statistics every word counts."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the word statistics are PostgreSQL's (pg_stats); SQLite's FTS5 path has none")
+    rarer words do. On PostgreSQL the counts come from ANALYZE (before it, every word counts); on SQLite from
+    the full-text index itself."""
     from claims import search
 
     common = [new_claim(actor=editor, text=f"Sanctions on claim number {n} were reviewed") for n in range(40)]
@@ -119,9 +117,29 @@ def test_duplicate_candidates_come_from_distinctive_words_once_statistics_exist(
         ids, _ = search.similar_candidates(query)
         return set(Claim.objects.filter(id__in=ids).values_list("pk", flat=True))
 
-    assert candidates() == {rare.pk, *(c.pk for c in common)}  # no statistics yet: every word counts
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE claims_claimsearch")
-    monkeypatch.setattr(search, "CANDIDATE_POOL", 20)  # "sanction" and "review" are in 40 claims each
+    everything = {rare.pk, *(c.pk for c in common)}
+    if connection.vendor == "postgresql":
+        assert candidates() == everything  # no statistics yet: every word counts
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE claims_claimsearch")
+    monkeypatch.setattr(search, "CANDIDATE_POOL", 20)  # "sanctions" and "reviewed" are in 40 claims each
     assert candidates() == {rare.pk}
     assert [c.pk for c in Claim.objects.similar_to("Euroclear holds the frozen reserves")] == [rare.pk]
+
+
+@pytest.mark.parametrize("counts, total, expected", [
+    ([], None, ([], "any")),
+    # no counts yet: every word
+    ([("a", None), ("b", None)], None, (["a", "b"], "any")),
+    # the rarest first, while together they reach at most the pool (10), and at most three of them
+    ([("common", 9000), ("rare", 2), ("scarce", 5), ("uncommon", 4)], 10_000, (["rare", "uncommon"], "any")),
+    ([("w1", 1), ("w2", 1), ("w3", 1), ("w4", 1)], 10_000, (["w1", "w2", "w3"], "any")),
+    # every word common: the rarest together, as many as bring the estimate under the pool
+    ([("a", 9000), ("b", 1000), ("c", 500), ("d", 400)], 10_000, (["d", "c", "b"], "all")),
+    # every word common and no total (SQLite's capped counts): all of them together
+    ([("a", 11), ("b", 11)], None, (["a", "b"], "all")),
+])
+def test_the_distinctive_word_rule(counts, total, expected):
+    from claims import search
+
+    assert search.distinctive(counts, total=total, terms=3, pool=10) == expected
