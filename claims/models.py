@@ -275,11 +275,8 @@ class ClaimQuerySet(models.QuerySet):
     def search(self, q):
         """Claims matching the words of ``q``, best match first (then newest). Full-text on both engines:
         the public index and home page, the desk search and the API ``q`` filter all use it."""
-        found = search.match(q)
-        if found is None:
-            return self.none()
-        ids, rank = found
-        return self.filter(id__in=ids).annotate(search_rank=rank).order_by("-search_rank", "-id")
+        found = search.matching(self, q)
+        return self.none() if found is None else found.order_by("-search_rank", "-id")
 
     def similar_to(self, text, *, limit=5, exclude=None):
         """Claims whose text looks like ``text``: the desk's near-duplicate warning while capturing a claim,

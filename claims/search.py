@@ -41,9 +41,9 @@ def phrase_query(q):
     return '"' + " ".join(words) + '"' if words else None
 
 
-def match(q):
-    """(ids, rank) RawSQL expressions for claims matching every word of ``q``, or None when ``q`` has no
-    words. ``rank`` is higher for better matches on both engines, and the exact phrase always ranks first."""
+def matching(claims, q):
+    """``claims`` narrowed to those matching every word of ``q``, annotated with ``search_rank`` (higher is
+    better on both engines, and the exact phrase always ranks first); None when ``q`` has no words."""
     if not terms(q):
         return None
     if connection.vendor == "postgresql":
@@ -54,16 +54,20 @@ def match(q):
             "THEN 1000 ELSE 0 END FROM claims_claimsearch WHERE claim_id = claims_claim.id",
             [q, q],
         )
-        return ids, rank
-    ids = RawSQL("SELECT rowid FROM claims_claimsearch_fts WHERE claims_claimsearch_fts MATCH %s", [fts5_query(q)])
-    # bm25 is lower for better matches; negate it so that both engines sort by -rank.
-    rank = RawSQL(
-        "SELECT -bm25(claims_claimsearch_fts, 10.0, 4.0, 1.0, 1.0) + CASE WHEN rowid IN (SELECT rowid FROM "
-        "claims_claimsearch_fts WHERE claims_claimsearch_fts MATCH %s) THEN 1000 ELSE 0 END "
-        "FROM claims_claimsearch_fts WHERE claims_claimsearch_fts MATCH %s AND rowid = claims_claim.id",
-        [phrase_query(q), fts5_query(q)],
+        return claims.filter(id__in=ids).annotate(search_rank=rank)
+    # A join, not a subquery per row: FTS5 would run the whole MATCH again for every row it ranked (0.7 ms a
+    # row at 100k claims). QuerySet.extra() is the only way to join a table Django has no model for.
+    # bm25 is lower for better matches; negated so that both engines sort by -search_rank.
+    return claims.extra(
+        tables=["claims_claimsearch_fts"],
+        where=["claims_claimsearch_fts.rowid = claims_claim.id", "claims_claimsearch_fts MATCH %s"],
+        params=[fts5_query(q)],
+        select={"search_rank": (
+            "-bm25(claims_claimsearch_fts, 10.0, 4.0, 1.0, 1.0) + CASE WHEN claims_claimsearch_fts.rowid IN "
+            "(SELECT rowid FROM claims_claimsearch_fts WHERE claims_claimsearch_fts MATCH %s) THEN 1000 ELSE 0 END"
+        )},
+        select_params=[phrase_query(q)],
     )
-    return ids, rank
 
 
 # Duplicate candidates come from the query's distinctive words, as a search engine's "more like this" picks

@@ -115,3 +115,18 @@ def test_the_import_memory_benchmark_runs_at_a_tiny_size(tmp_path):
     assert [row["records"] for row in rows] == [20, 40]
     assert all(row["peak_mb"] > 0 for row in rows)
     assert rows[0]["ratio"] == 1.0
+
+
+def test_sqlite_search_joins_the_full_text_index_once(editor, reviewer):
+    """On SQLite the ranked search reads the FTS5 index once and looks each claim up by its key: a rank
+    subquery per row ran the whole MATCH again for every matching claim."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan; test_hot_queries_can_use_their_indexes checks PostgreSQL's")
+    published_claim(actor=editor, approver=reviewer)
+    sql, params = Claim.objects.public().search("frozen assets")[:20].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        steps = [row[-1] for row in cursor.fetchall()]
+    assert any(step.startswith("SCAN claims_claimsearch_fts VIRTUAL TABLE") for step in steps), steps
+    assert "SEARCH claims_claim USING INTEGER PRIMARY KEY (rowid=?)" in steps, steps
+    assert not any("CORRELATED" in step for step in steps), steps
