@@ -312,3 +312,25 @@ def test_demo_data_round_trips_through_claimreview(client, tmp_path):
         claim = origin[review["url"]]
         (again,) = [r for r in after if r["url"] == claim_url(claim)]
         assert {**again, "url": review["url"]} == review
+
+
+def test_an_import_that_stops_keeps_its_committed_batches_and_a_rerun_adds_the_rest(tmp_path, monkeypatch):
+    from claims.management.commands import import_claimreview
+
+    monkeypatch.setattr(import_claimreview, "BATCH", 2)
+    path = write(tmp_path, [claim_review(n) for n in range(1, 6)])
+    create = Verdict.objects.create
+
+    def interrupted(**kwargs):
+        if kwargs["summary"] == "Explanation 4.":
+            raise KeyboardInterrupt  # ^C, or the process killed, half way through the second batch
+        return create(**kwargs)
+
+    monkeypatch.setattr(Verdict.objects, "create", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run(path)
+    assert sorted(Claim.objects.values_list("imported_from", flat=True)) == [f"{SITE}/checks/1", f"{SITE}/checks/2"]
+    monkeypatch.setattr(Verdict.objects, "create", create)
+    out, _ = run(path)
+    assert "3 imported, 2 already there, 0 bad" in out
+    assert Claim.objects.count() == 5
