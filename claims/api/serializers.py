@@ -5,8 +5,10 @@ callers who are not editors: a tipster's e-mail, a withheld evidence URL, the fu
 history. Related objects are written as ids and read as small nested objects.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.fields import SkipField
@@ -18,6 +20,8 @@ from claims.models import Claim, Claimant, ClaimEvent, Evidence, Rating, Source,
 from claims.rendering import render_markdown
 
 bcp47 = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", "Enter a BCP-47 language tag, e.g. en or pt-BR.")
+# DRF's own date output (ISO 8601 unless settings say otherwise), for the hand-written read paths.
+DATE = serializers.DateField()
 
 
 class SummaryRelatedField(serializers.PrimaryKeyRelatedField):
@@ -205,6 +209,90 @@ class ClaimSerializer(AudienceSerializer):
 
     def get_page_url(self, claim) -> str | None:
         return claim_url(claim) if claim.is_public else None
+
+    # The read path, written out. The fields above still validate input and describe the schema, but reading
+    # through them (some forty fields and five nested serializers per claim) cost a page of 50 claims more
+    # than twice its two queries. This writes the same keys in the same order, dates in DRF's own formats;
+    # test_api_representation.py holds it equal, byte for byte, to ``generic_representation``.
+
+    def to_representation(self, claim):
+        verdict = claim.published_verdict
+        return {
+            "id": claim.id,
+            "text": claim.text,
+            "slug": claim.slug,
+            "quote": claim.quote,
+            "quote_start": claim.quote_start,
+            "quote_end": claim.quote_end,
+            "claimant": claimant_summary(claim.claimant),
+            "source": source_summary(claim.source),
+            "claim_date": DATE.to_representation(claim.claim_date),
+            "language": claim.language,
+            "topics": [{"id": topic.id, "slug": topic.slug, "name": topic.name} for topic in topics_of(claim)],
+            "published_verdict": None if verdict is None else self.verdict_summary(verdict),
+            "published_at": self.datetimes.to_representation(claim.published_at),
+            "page_url": self.get_page_url(claim),
+            "imported_from": claim.imported_from,
+            **(self.desk_fields(claim) if self.context.get("editor") else dict.fromkeys(self.Meta.editor_only)),
+            "version": claim.version,
+            "created_at": self.datetimes.to_representation(claim.created_at),
+            "updated_at": self.datetimes.to_representation(claim.updated_at),
+        }
+
+    def generic_representation(self, claim):
+        return super().to_representation(claim)
+
+    @cached_property
+    def datetimes(self):
+        # DRF's DateTimeField looks the current time zone up for every value; a page has 200 of them.
+        return serializers.DateTimeField(default_timezone=timezone.get_current_timezone() if settings.USE_TZ
+                                         else None)
+
+    def verdict_summary(self, verdict):
+        return {
+            "id": verdict.id,
+            "rating": verdict.rating.slug,
+            "rating_label": verdict.rating_label,
+            "rating_value": verdict.rating_value,
+            "summary": verdict.summary,
+            "correction_note": verdict.correction_note,
+            "proposed_at": self.datetimes.to_representation(verdict.proposed_at),
+        }
+
+    def desk_fields(self, claim):
+        assignee = claim.assignee
+        return {
+            "status": claim.status,
+            "close_reason": claim.close_reason,
+            "assignee": None if assignee is None else {
+                "id": assignee.id,
+                "username": assignee.username,
+                "name": assignee.get_full_name() or assignee.get_username(),
+            },
+            "recheck_on": DATE.to_representation(claim.recheck_on),
+            "duplicate_of": claim.duplicate_of_id,
+            "is_reader_tip": claim.is_reader_tip,
+            "tipster_email": claim.tipster_email,
+        }
+
+
+def topics_of(claim):
+    # The API's claim views prefetch the topics into a plain list (views.as_shown); other callers may not.
+    topics = getattr(claim, "topic_list", None)
+    return claim.topics.all() if topics is None else topics
+
+
+def claimant_summary(claimant):
+    if claimant is None:
+        return None
+    return {"id": claimant.id, "slug": claimant.slug, "name": claimant.name, "kind": claimant.kind}
+
+
+def source_summary(source):
+    if source is None:
+        return None
+    return {"id": source.id, "title": source.title, "url": source.url, "outlet": source.outlet,
+            "published_on": DATE.to_representation(source.published_on)}
 
 
 class SimilarClaimSerializer(serializers.ModelSerializer):
