@@ -10,6 +10,7 @@ nothing else should.
 
 import re
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
@@ -116,19 +117,31 @@ def distinctive(counts, *, total=None, terms=None, pool=None):
     return chosen, ALL
 
 
-# PostgreSQL: the query's lexemes (english stemming, stopwords dropped) and how many claims hold each, from the
+# PostgreSQL: the query's lexemes (english stemming, stopwords dropped), and how many claims hold each from the
 # planner's own statistics of the search column (pg_stats.most_common_elems, kept by ANALYZE and autovacuum):
-# a lexeme not listed there is rarer than any that is, so it counts as in no claim.
-_PG_WORD_COUNTS = """
-    SELECT t.lexeme, CASE WHEN s.elems IS NOT NULL
-                          THEN coalesce(s.freqs[array_position(s.elems, t.lexeme)], 0) * s.claims END,
-           s.claims
-    FROM unnest(to_tsvector('english', %s)) AS t
-    LEFT JOIN (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs,
-                      (SELECT reltuples FROM pg_class WHERE oid = 'claims_claimsearch'::regclass) AS claims
-               FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'claims_claimsearch'
-               AND attname = 'document') AS s ON true
+# a lexeme not listed there is rarer than any that is, so it counts as in no claim. Reading pg_stats costs ten
+# times what the lookup does, and it changes only when ANALYZE runs, so it is kept in the cache for a while.
+STATISTICS_SECONDS = 600
+_PG_STATISTICS = """
+    SELECT most_common_elems::text::text[], most_common_elem_freqs,
+           (SELECT reltuples FROM pg_class WHERE oid = 'claims_claimsearch'::regclass)
+    FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'claims_claimsearch' AND attname = 'document'
 """
+
+
+def _pg_statistics(cursor):
+    """({lexeme: claims holding it}, claims) from ANALYZE's statistics, or None before the first ANALYZE."""
+    def read():
+        cursor.execute(_PG_STATISTICS)
+        row = cursor.fetchone()
+        if row is None or row[0] is None:
+            return None
+        elems, freqs, claims = row
+        return {lexeme: share * claims for lexeme, share in zip(elems, freqs, strict=False)}, claims
+
+    return cache.get_or_set("search:word-statistics", read, STATISTICS_SECONDS)
+
+
 # SQLite: FTS5 counts the claims holding a word by reading its list of documents, so each word is counted only
 # up to CANDIDATE_POOL + 1 (more than that is "common" whatever the number).
 _SQLITE_WORD_COUNT = (
@@ -151,8 +164,8 @@ def _fts5_term(word):
 def similar_candidates(text):
     """(ids, distance) for the claims sharing ``text``'s distinctive words (see above), or None when it has
     no words: ``ids`` a RawSQL subquery, ``distance`` a RawSQL to order them by, nearest first, or None when
-    the engine has no good order. Runs one query of its own, for the word counts. Numbers are split from their
-    units, so that "€210bn" finds "210 billion".
+    the engine has no good order. Runs one query of its own, for the words and their counts. Numbers are split
+    from their units, so that "€210bn" finds "210 billion".
 
     (pg_trgm was measured first: at 100k claims a trigram GiST k-NN scan took 115-190 ms and a trigram GIN
     ``%`` search 40-340 ms, since sentence-length texts share most of their trigrams. docs/performance.md.)"""
@@ -161,10 +174,11 @@ def similar_candidates(text):
         return None
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_PG_WORD_COUNTS, [" ".join(words)])
-            rows = cursor.fetchall()
-            counts = [(_pg_term(lexeme), claims) for lexeme, claims, _ in rows]
-            total = rows[0][2] if rows else None
+            cursor.execute("SELECT lexeme FROM unnest(to_tsvector('english', %s))", [" ".join(words)])
+            lexemes = [lexeme for (lexeme,) in cursor.fetchall()]
+            statistics = _pg_statistics(cursor)
+            known, total = statistics if statistics else ({}, None)
+            counts = [(_pg_term(lexeme), known.get(lexeme, 0) if statistics else None) for lexeme in lexemes]
         else:
             unique = list(dict.fromkeys(w.casefold() for w in words if w.casefold() not in STOPWORDS))
             terms = [_fts5_term(word) for word in unique]
