@@ -8,8 +8,9 @@ import functools
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -149,6 +150,13 @@ class ClaimQuerySet(models.QuerySet):
         """Only what a claim card (public/includes/claim_card.html) shows: the claimant and the published verdict
         with its rating. Lists of cards skip the source join that public() carries for the fact-check page."""
         return self.select_related(None).select_related("claimant", "published_verdict__rating")
+
+    def with_topic_summaries(self):
+        """Each claim's topics as ``topic_summaries``, a list of {id, slug, name} by name, read in the claim's
+        own row (a JSON aggregate): the API's claim list shows fifty claims' topics, and a second query with a
+        model instance per topic cost more than the rest of the row."""
+        return self.annotate(topic_summaries=RawSQL(_TOPIC_SUMMARIES[connection.vendor], [],
+                                                    output_field=models.JSONField()))
 
     def latest_published(self):
         """Public claims, newest publication first (home page, index, feeds)."""
@@ -303,6 +311,18 @@ class ClaimQuerySet(models.QuerySet):
         for pk in best:
             rows[pk].similarity = scores[pk]
         return [rows[pk] for pk in best]
+
+
+_TOPICS_OF_CLAIM = (
+    "SELECT t.id, t.slug, t.name FROM claims_claim_topics ct JOIN claims_topic t ON t.id = ct.topic_id "
+    "WHERE ct.claim_id = claims_claim.id ORDER BY t.name, t.id"
+)
+_TOPIC_SUMMARIES = {
+    "postgresql": "SELECT coalesce(json_agg(json_build_object('id', id, 'slug', slug, 'name', name)), '[]')::text "
+                  f"FROM ({_TOPICS_OF_CLAIM}) AS topic",
+    "sqlite": "SELECT coalesce(json_group_array(json_object('id', id, 'slug', slug, 'name', name)), '[]') "
+              f"FROM ({_TOPICS_OF_CLAIM}) AS topic",
+}
 
 
 @functools.cache

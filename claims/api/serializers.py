@@ -228,7 +228,7 @@ class ClaimSerializer(AudienceSerializer):
             "source": source_summary(claim.source),
             "claim_date": DATE.to_representation(claim.claim_date),
             "language": claim.language,
-            "topics": [{"id": topic.id, "slug": topic.slug, "name": topic.name} for topic in topics_of(claim)],
+            "topics": topics_of(claim),
             "published_verdict": None if verdict is None else self.verdict_summary(verdict),
             "published_at": self.datetimes.to_representation(claim.published_at),
             "page_url": self.get_page_url(claim),
@@ -277,9 +277,11 @@ class ClaimSerializer(AudienceSerializer):
 
 
 def topics_of(claim):
-    # The API's claim views prefetch the topics into a plain list (views.as_shown); other callers may not.
-    topics = getattr(claim, "topic_list", None)
-    return claim.topics.all() if topics is None else topics
+    # The API's claim views read the topics in the claim's row (views.as_shown); other callers may not.
+    topics = getattr(claim, "topic_summaries", None)
+    if topics is None:
+        return [{"id": topic.id, "slug": topic.slug, "name": topic.name} for topic in claim.topics.all()]
+    return topics
 
 
 def claimant_summary(claimant):
