@@ -1,6 +1,7 @@
 """The benchmark command works (at a tiny size: timings are not the point here), and the hot queries can use
 their indexes on PostgreSQL."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ from claims.models import Claim
 
 from .factories import published_claim
 
+NOW = datetime.datetime(2025, 10, 22, 12, tzinfo=datetime.UTC)
 FIGURES = [
     "floor, in a tight loop", "floor: API claim list (SQL + json)",
     "public index, first page (cache off)", "public index, deep page (cache off)", "fact-check page (cache off)",
@@ -78,6 +80,9 @@ def plan(queryset):
 @pytest.mark.postgres
 @pytest.mark.parametrize("name, build, index", [
     ("public index", lambda: Claim.objects.latest_published()[:20], "claim_public_newest"),
+    # An older page of it, as views.public.CursorPage reads it: from a (published_at, id) position on.
+    ("public index, older page", lambda: Claim.objects.latest_published().filter(published_at__lte=NOW)
+     .exclude(published_at=NOW, pk__gte=10)[:21], "claim_public_newest"),
     ("API claim list", lambda: Claim.objects.public().order_by("-updated_at", "-id")[:50], "claim_public_updated"),
     ("desk list", lambda: Claim.objects.order_by("-updated_at", "-id")[:50], "claim_updated"),
     # The condition Claim.objects.search() filters on (claims/search.py), as PostgreSQL sees it.

@@ -154,16 +154,46 @@ def test_index_empty_state_helps_the_reader(anonymous, spread):
     assert reverse("public:submit") in page
 
 
-def test_index_paginates_with_a_total_order(anonymous, editor, reviewer, settings):
+def test_index_pages_by_cursor_with_a_total_order(anonymous, editor, reviewer, settings):
     claims = [published_claim(actor=editor, approver=reviewer, text=f"Numbered claim {n}") for n in range(23)]
     # Same publication instant for several: the id breaks the tie, so no claim shows twice or never.
     Claim.objects.filter(pk__in=[c.pk for c in claims[:10]]).update(published_at=claims[0].published_at)
-    first, second = anonymous.get("/claims/"), anonymous.get("/claims/?page=2")
-    seen = texts(first) + texts(second)
+    first = anonymous.get("/claims/?rating=false")
+    older = first.context["page"].older
+    assert older.startswith("/claims/?") and "before=" in older and "rating=false" in older  # filters kept
+    second = anonymous.get(older)
     assert len(texts(first)) == 20 and len(texts(second)) == 3
-    assert sorted(seen) == sorted(c.text for c in claims)
-    assert 'rel="next"' in html(first) and "Page 1 of 2" in html(first)
-    assert 'rel="prev"' in html(second)
+    assert sorted(texts(first) + texts(second)) == sorted(c.text for c in claims)
+    assert 'rel="next"' in html(first) and 'rel="prev"' not in html(first)
+    assert 'rel="prev"' in html(second) and 'rel="next"' not in html(second)
+    assert '<meta name="robots" content="noindex, follow">' in html(second)
+    assert "23 fact-checks" in html(second)
+    assert texts(anonymous.get(second.context["page"].newer)) == texts(first)
+
+
+@pytest.mark.parametrize("name", ["before", "after"])
+@pytest.mark.parametrize("position", ["garbage", "12", "1.x", "1.2.3", "", "-99999999999999999.1", "x" * 500])
+def test_a_bad_position_is_a_404(anonymous, spread, name, position):
+    assert anonymous.get("/claims/", {name: position}).status_code == 404
+
+
+def test_a_position_past_either_end_is_an_empty_page(anonymous, spread):
+    for query in ({"before": "0.0"}, {"after": "99999999999999999.1"}):
+        response = anonymous.get("/claims/", query)
+        assert response.status_code == 200 and texts(response) == []
+
+
+def test_a_claimants_page_pages_by_cursor_too(anonymous, editor, reviewer, monkeypatch):
+    from claims.views import public as public_views
+
+    monkeypatch.setattr(public_views, "PAGE_SIZE", 2)
+    claims = [published_claim(actor=editor, approver=reviewer, text=f"Claim {n}") for n in range(3)]
+    for claim in claims[1:]:
+        workflow.edit_claim(claim=claim, actor=editor, version=claim.version, claimant=claims[0].claimant)
+    first = anonymous.get(claims[0].claimant.get_absolute_url())
+    second = anonymous.get(first.context["page"].older)
+    assert len(texts(first)) == 2 and len(texts(second)) == 1
+    assert sorted(texts(first) + texts(second)) == sorted(c.text for c in claims)
 
 
 @pytest.mark.parametrize("page", ["0", "-3", "abc", "999", ""])
@@ -504,8 +534,8 @@ def test_query_counts_do_not_grow_with_content(anonymous, editor, reviewer, djan
         assert anonymous.get("/sitemap.xml").status_code == 200
 
 
-def test_a_deep_index_page_reads_ids_first_and_keeps_the_order(client, editor, reviewer, settings,
-                                                               django_assert_num_queries):
+def test_a_deep_page_of_search_results_reads_ids_first_and_keeps_the_order(client, editor, reviewer, settings,
+                                                                          django_assert_num_queries):
     from claims.views import public as public_views
 
     settings.PUBLIC_DATA_CACHE = True
@@ -513,11 +543,11 @@ def test_a_deep_index_page_reads_ids_first_and_keeps_the_order(client, editor, r
     original = public_views.PAGE_SIZE, public_views.DEFERRED_JOIN_AFTER
     public_views.PAGE_SIZE, public_views.DEFERRED_JOIN_AFTER = 2, 2
     try:
-        client.get("/claims/")  # fills the data cache: the count and the filter options
+        client.get("/claims/?q=deep")  # fills the data cache: the count and the filter options
         # the page's ids (an index-only scan), then those rows with their joins
         with django_assert_num_queries(2):
-            response = client.get("/claims/?page=3")
+            response = client.get("/claims/?q=deep&page=3")
     finally:
         public_views.PAGE_SIZE, public_views.DEFERRED_JOIN_AFTER = original
-    newest_first = sorted(claims, key=lambda c: (c.published_at, c.pk), reverse=True)
+    newest_first = sorted(claims, key=lambda c: c.pk, reverse=True)  # equal ranks: the newest id first
     assert [c.pk for c in response.context["page"].object_list] == [c.pk for c in newest_first[4:6]]

@@ -4,13 +4,14 @@ Every read starts from ``Claim.objects.public()``; anything it does not reach an
 is not published can be seen, or even confirmed to exist.
 """
 
+import datetime
 import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,7 +23,7 @@ from claims.models import Claim, ClaimEvent, Evidence, Rating
 PAGE_SIZE = 20
 # The claimant and topic menus on the index list at most this many, the most checked.
 FILTER_OPTIONS = 60
-# Past this many rows, a page is read ids first (see _Paginator.page).
+# Past this many rows, a page of search results is read ids first (see _Paginator.page).
 DEFERRED_JOIN_AFTER = 200
 HOME_LATEST = 8
 TIP_WINDOW_SECONDS = 3600
@@ -41,17 +42,87 @@ def _http(url):
     return url if url and url.lower().startswith(("http://", "https://")) else ""
 
 
-class _Paginator(Paginator):
-    """Counts through the data cache: a COUNT over every published claim costs more as the archive grows,
-    and the number changes only when public data does."""
+class _CachedCount:
+    """A list's total through the data cache: a COUNT over every published claim costs more as the archive
+    grows, and the number changes only when public data does."""
 
-    def __init__(self, object_list, per_page, *, count_key):
-        super().__init__(object_list, per_page)
-        self.count_key = count_key
+    def __init__(self, queryset, count_key):
+        self.queryset, self.count_key = queryset, count_key
 
     @cached_property
     def count(self):
-        return caching.remember(f"count:{self.count_key}", self.object_list.count)
+        return caching.remember(f"count:{self.count_key}", self.queryset.count)
+
+
+class CursorPage:
+    """Keyset pagination of a newest-first list: ``?before=`` (older) or ``?after=`` (newer) a claim's
+    position, its (published_at, id) written as ``<microseconds since 1970>.<id>``. A page is read through
+    the (published_at, id) index from that position on, so the thousandth page costs what the first does;
+    numbered pages would skip every row before them. (DRF's CursorPagination keys on published_at alone and
+    steps over ties by offset: imported fact-checks share their review's date by the thousand.)
+
+    ``object_list``, the links to the ``newer`` and ``older`` pages (or None), and ``paginator.count``."""
+
+    def __init__(self, request, queryset, *, count_key, size=None):
+        size = size or PAGE_SIZE
+        self.paginator = _CachedCount(queryset, count_key)
+        before, after = request.GET.get("before"), request.GET.get("after")
+        if after is not None:  # newer than the position: read oldest first, then turned round
+            published_at, pk = _position(after)
+            newer = queryset.filter(published_at__gte=published_at).exclude(published_at=published_at, pk__lte=pk)
+            rows = list(newer.order_by("published_at", "id")[: size + 1])
+            more_newer, more_older = len(rows) > size, True
+            rows = rows[:size][::-1]
+        else:
+            if before is not None:
+                published_at, pk = _position(before)
+                queryset = queryset.filter(published_at__lte=published_at).exclude(published_at=published_at,
+                                                                                   pk__gte=pk)
+            rows = list(queryset.order_by("-published_at", "-id")[: size + 1])
+            more_newer, more_older = before is not None, len(rows) > size
+            rows = rows[:size]
+        self.object_list = rows
+        self.newer = _link(request, "after", rows[0]) if rows and more_newer else None
+        self.older = _link(request, "before", rows[-1]) if rows and more_older else None
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def position_of(claim):
+    """A claim's place in newest-first lists, as the ``before``/``after`` parameters write it."""
+    return f"{(claim.published_at - _EPOCH) // datetime.timedelta(microseconds=1)}.{claim.pk}"
+
+
+def _position(value):
+    match = re.fullmatch(r"(-?\d{1,17})\.(\d{1,18})", value)
+    if not match:
+        raise Http404("That page of the list does not exist.")
+    try:
+        return _EPOCH + datetime.timedelta(microseconds=int(match[1])), int(match[2])
+    except OverflowError:
+        raise Http404("That page of the list does not exist.") from None
+
+
+def _link(request, name, claim):
+    query = request.GET.copy()
+    for other in ("before", "after", "page"):
+        query.pop(other, None)
+    query[name] = position_of(claim)
+    return f"{request.path}?{query.urlencode()}"
+
+
+class _Paginator(Paginator):
+    """Numbered pages, for lists not ordered newest first (search results by relevance, the corrections log),
+    counted through the data cache."""
+
+    def __init__(self, object_list, per_page, *, count_key):
+        super().__init__(object_list, per_page)
+        self.cached = _CachedCount(object_list, count_key)
+
+    @cached_property
+    def count(self):
+        return self.cached.count
 
     def page(self, number):
         """Deep pages read their ids first, then the rows: skipping N entries of an index-only scan is cheap,
@@ -68,6 +139,10 @@ class _Paginator(Paginator):
 
 def _page(request, queryset, *, count_key):
     return _Paginator(queryset, PAGE_SIZE, count_key=count_key).get_page(request.GET.get("page"))
+
+
+def _newest_first(request, queryset, *, count_key):
+    return CursorPage(request, queryset, count_key=count_key)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -114,7 +189,9 @@ def claim_index(request):
         claims = claims.filter(source=source) if source else claims.none()
         selected["source"] = source_id
         chips.append({"name": "source", "label": "Source", "value": source.title if source else "unknown source"})
-    page = _page(request, claims, count_key=f"index:{q}:{sorted(selected.items())}")
+    count_key = f"index:{q}:{sorted(selected.items())}"
+    # Search results come by relevance, in numbered pages; everything else newest first, by cursor.
+    page = _page(request, claims, count_key=count_key) if q else _newest_first(request, claims, count_key=count_key)
     return render(request, "public/claim_index.html", {
         "page": page, "q": q, "options": options, "selected": selected, "chips": chips,
     })
@@ -134,8 +211,7 @@ def claimant_detail(request, slug):
     # 404 for a claimant with no published fact-check: their name alone could reveal unpublished work.
     public = Claim.objects.public()
     claimant = get_object_or_404(public.claimants(), slug=slug)
-    page = _page(request, public.cards().filter(claimant=claimant).order_by("-published_at", "-id"),
-                 count_key=f"claimant:{claimant.pk}")
+    page = _newest_first(request, public.cards().filter(claimant=claimant), count_key=f"claimant:{claimant.pk}")
     return render(request, "public/claimant.html", {"claimant": claimant, "same_as": _http(claimant.same_as),
                                                     "page": page})
 
@@ -144,8 +220,7 @@ def claimant_detail(request, slug):
 def topic_detail(request, slug):
     public = Claim.objects.public()
     topic = get_object_or_404(public.topics(), slug=slug)
-    page = _page(request, public.cards().filter(topics=topic).order_by("-published_at", "-id"),
-                 count_key=f"topic:{topic.pk}")
+    page = _newest_first(request, public.cards().filter(topics=topic), count_key=f"topic:{topic.pk}")
     return render(request, "public/topic.html", {"topic": topic, "page": page})
 
 
@@ -153,8 +228,7 @@ def topic_detail(request, slug):
 def source_detail(request, pk):
     public = Claim.objects.public()
     source = get_object_or_404(public.sources(), pk=pk)
-    page = _page(request, public.cards().filter(source=source).order_by("-published_at", "-id"),
-                 count_key=f"source:{source.pk}")
+    page = _newest_first(request, public.cards().filter(source=source), count_key=f"source:{source.pk}")
     return render(request, "public/source.html", {"source": source, "source_link": _http(source.url),
                                                   "page": page})
 

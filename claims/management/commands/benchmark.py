@@ -37,6 +37,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims.models import Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict
+from claims.views.public import position_of
 
 WORDS = (
     "minister said frozen assets billion euro summit sanctions ceasefire talks ministry kremlin council meeting "
@@ -446,8 +447,9 @@ class Command(BaseCommand):
         anonymous, desk = Client(), Client()
         desk.force_login(get_user_model().objects.get(username="bench0"))
         public = list(Claim.objects.public().order_by("?")[:500])
-        pages = max(1, Claim.objects.public().count() // 20)
-        deep = f"/claims/?page={max(1, pages // 2)}"
+        # Deep in the index: older than the claim half way down it (the link a reader follows is the same).
+        middle = Claim.objects.public().order_by("-published_at", "-id")[Claim.objects.public().count() // 2]
+        deep = f"/claims/?before={position_of(middle)}"
         rng = self.rng
 
         def get(client, url):
