@@ -11,8 +11,8 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
 SETTINGS_FILE = django_settings.BASE_DIR / "factcheck" / "settings.py"
-VARIABLES = ["DATABASE_URL", "DATABASE_POOL", "DATABASE_POOL_SIZE", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS",
-             "SITE_URL", "ORGANIZATION_NAME", "REQUIRED_APPROVALS", "REDIS_URL"]
+VARIABLES = ["DATABASE_URL", "DATABASE_POOL", "DATABASE_POOL_SIZE", "DATABASE_POOL_TIMEOUT", "SECRET_KEY", "DEBUG",
+             "ALLOWED_HOSTS", "SITE_URL", "ORGANIZATION_NAME", "REQUIRED_APPROVALS", "REDIS_URL"]
 
 
 @pytest.fixture
@@ -43,6 +43,7 @@ def load(monkeypatch):
     ("DATABASE_URL", "postgres://"),
     ("DATABASE_URL", "postgres://user@db.example:port/factcheck"),
     ("DATABASE_POOL_SIZE", "many"),
+    ("DATABASE_POOL_TIMEOUT", "0"),
     ("DEBUG", "maybe"),
     ("SITE_URL", "ftp://x"),
     ("SITE_URL", "example.org"),
@@ -51,7 +52,7 @@ def load(monkeypatch):
 ])
 def test_a_bad_value_names_its_variable(load, variable, value):
     env = {variable: value}
-    if variable == "DATABASE_POOL_SIZE":
+    if variable.startswith("DATABASE_POOL_"):
         env["DATABASE_URL"] = "postgres://user@db.example:5432/factcheck"
     with pytest.raises(ImproperlyConfigured) as info:
         load(**env)
@@ -88,6 +89,8 @@ def test_the_pool_size_and_switch(load):
     url = "postgresql://db.example/factcheck"
     assert load(DATABASE_URL=url, DATABASE_POOL_SIZE="3")["DATABASES"]["default"]["OPTIONS"]["pool"]["max_size"] == 3
     assert "pool" not in load(DATABASE_URL=url, DATABASE_POOL="off")["DATABASES"]["default"]["OPTIONS"]
+    assert load(DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]["pool"]["timeout"] == 10
+    assert load(DATABASE_URL=url, DATABASE_POOL_TIMEOUT="3")["DATABASES"]["default"]["OPTIONS"]["pool"]["timeout"] == 3
 
 
 def test_without_database_url_sqlite_runs_in_wal_mode_with_immediate_transactions(load):
