@@ -262,7 +262,8 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def due_for_recheck(self, today):
-        return self.filter(status=Claim.Status.PUBLISHED, recheck_on__lte=today)
+        """Published verdicts whose re-check date has come, the most overdue first."""
+        return self.filter(status=Claim.Status.PUBLISHED, recheck_on__lte=today).order_by("recheck_on", "id")
 
     def new_arrivals(self):
         """New claims, reader tips included, oldest first so that nothing waits forever (desk dashboard)."""
@@ -409,10 +410,14 @@ class Claim(models.Model):
             models.Index(fields=["-updated_at", "-id"], name="claim_updated"),
             # The desk queues.
             models.Index(fields=["status", "-updated_at"], name="claim_status_updated"),
-            models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
+            # My assignments, newest change first.
+            models.Index(fields=["assignee", "-updated_at"], name="claim_assignee_updated"),
             # New arrivals, oldest first (the dashboard's "New" queue).
             models.Index(fields=["created_at", "id"], name="claim_new_oldest", condition=Q(status="new")),
-            models.Index(fields=["recheck_on"], name="claim_recheck", condition=Q(recheck_on__isnull=False)),
+            # Published verdicts due for a re-check, most overdue first (the status in the condition, so that no
+            # planner prefers the status index and walks every published claim).
+            models.Index(fields=["recheck_on", "id"], name="claim_recheck_due",
+                         condition=Q(status="published", recheck_on__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

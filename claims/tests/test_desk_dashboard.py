@@ -141,3 +141,14 @@ def test_a_long_queue_shows_a_capped_count_and_its_page_counts_in_full(editor_cl
     assert queue(response, "recheck").count_label == "0"
     full = editor_client.get(reverse("desk:dashboard"), {"queue": "new"})
     assert full.context["results"].paginator.count == 5
+
+
+def test_the_recheck_queue_shows_the_most_overdue_first(reviewer_client, editor, reviewer):
+    today = timezone.localdate()
+    due = {}
+    for days in (1, 30, 7):
+        claim = published_claim(actor=editor, approver=reviewer, text=f"Due {days} days ago")
+        due[days] = workflow.edit_claim(claim=claim, actor=editor, version=claim.version,
+                                        recheck_on=today - datetime.timedelta(days=days))
+    response = reviewer_client.get(reverse("desk:dashboard"))
+    assert [c.pk for c in queue(response, "recheck").rows] == [due[30].pk, due[7].pk, due[1].pk]

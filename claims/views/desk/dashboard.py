@@ -28,7 +28,7 @@ class Queue:
 
     def load(self):
         """Two queries: the count (up to COUNT_CAP + 1), and the first rows."""
-        self.count = self.claims[: COUNT_CAP + 1].count()
+        self.count = self.claims.order_by()[: COUNT_CAP + 1].count()  # no ORDER BY: nothing to sort to count
         self.capped = self.count > COUNT_CAP
         self.count_label = f"{COUNT_CAP}+" if self.capped else str(self.count)
         self.rows = list(self.claims[:QUEUE_ROWS])
