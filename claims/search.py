@@ -118,8 +118,8 @@ def distinctive(counts, *, total=None, terms=None, pool=None):
 
 
 # PostgreSQL: the query's lexemes (english stemming, stopwords dropped), and how many claims hold each from the
-# planner's own statistics of the search column (pg_stats.most_common_elems, kept by ANALYZE and autovacuum):
-# a lexeme not listed there is rarer than any that is, so it counts as in no claim. Reading pg_stats costs ten
+# planner's own statistics of the search column (pg_stats.most_common_elems, kept by ANALYZE and autovacuum;
+# migration 0011 has it track 10,000 lexemes rather than 1,000). Reading pg_stats costs ten
 # times what the lookup does, and it changes only when ANALYZE runs, so it is kept in the cache for a while.
 STATISTICS_SECONDS = 600
 _PG_STATISTICS = """
@@ -130,14 +130,18 @@ _PG_STATISTICS = """
 
 
 def _pg_statistics(cursor):
-    """({lexeme: claims holding it}, claims) from ANALYZE's statistics, or None before the first ANALYZE."""
+    """({lexeme: claims holding it}, claims holding an unlisted lexeme, claims) from ANALYZE's statistics, or
+    None before the first ANALYZE."""
     def read():
         cursor.execute(_PG_STATISTICS)
         row = cursor.fetchone()
         if row is None or row[0] is None:
             return None
         elems, freqs, claims = row
-        return {lexeme: share * claims for lexeme, share in zip(elems, freqs, strict=False)}, claims
+        # After one frequency per listed lexeme come the smallest and the largest of them: a lexeme not listed
+        # is rarer than the rarest listed one, so it counts as in half as many claims.
+        unlisted = freqs[len(elems)] / 2 * claims
+        return {lexeme: share * claims for lexeme, share in zip(elems, freqs, strict=False)}, unlisted, claims
 
     return cache.get_or_set("search:word-statistics", read, STATISTICS_SECONDS)
 
@@ -177,8 +181,8 @@ def similar_candidates(text):
             cursor.execute("SELECT lexeme FROM unnest(to_tsvector('english', %s))", [" ".join(words)])
             lexemes = [lexeme for (lexeme,) in cursor.fetchall()]
             statistics = _pg_statistics(cursor)
-            known, total = statistics if statistics else ({}, None)
-            counts = [(_pg_term(lexeme), known.get(lexeme, 0) if statistics else None) for lexeme in lexemes]
+            known, unlisted, total = statistics if statistics else ({}, None, None)
+            counts = [(_pg_term(lexeme), known.get(lexeme, unlisted)) for lexeme in lexemes]
         else:
             unique = list(dict.fromkeys(w.casefold() for w in words if w.casefold() not in STOPWORDS))
             terms = [_fts5_term(word) for word in unique]
