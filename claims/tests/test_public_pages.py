@@ -171,6 +171,14 @@ def test_index_pages_by_cursor_with_a_total_order(anonymous, editor, reviewer, s
     assert texts(anonymous.get(second.context["page"].newer)) == texts(first)
 
 
+def test_a_page_number_still_answers_as_the_design_has_it(anonymous, editor, reviewer):
+    claims = [published_claim(actor=editor, approver=reviewer, text=f"Numbered claim {n}") for n in range(23)]
+    first, second = anonymous.get("/claims/"), anonymous.get("/claims/?page=2")
+    assert len(texts(second)) == 3
+    assert sorted(texts(first) + texts(second)) == sorted(c.text for c in claims)
+    assert "Page 2 of 2" in html(second) and 'rel="prev"' in html(second)
+
+
 @pytest.mark.parametrize("name", ["before", "after"])
 @pytest.mark.parametrize("position", ["garbage", "12", "1.x", "1.2.3", "", "-99999999999999999.1", "x" * 500])
 def test_a_bad_position_is_a_404(anonymous, spread, name, position):

@@ -142,6 +142,10 @@ def _page(request, queryset, *, count_key):
 
 
 def _newest_first(request, queryset, *, count_key):
+    """A newest-first list: by keyset (``?before=``/``?after=``), the links the pages give; a ``?page=``
+    number still answers, as DESIGN.md's URL map has it (deep numbered pages read ids first)."""
+    if "page" in request.GET and not {"before", "after"} & request.GET.keys():
+        return _page(request, queryset.order_by("-published_at", "-id"), count_key=count_key)
     return CursorPage(request, queryset, count_key=count_key)
 
 
@@ -190,7 +194,7 @@ def claim_index(request):
         selected["source"] = source_id
         chips.append({"name": "source", "label": "Source", "value": source.title if source else "unknown source"})
     count_key = f"index:{q}:{sorted(selected.items())}"
-    # Search results come by relevance, in numbered pages; everything else newest first, by cursor.
+    # Search results come by relevance, in numbered pages; everything else newest first.
     page = _page(request, claims, count_key=count_key) if q else _newest_first(request, claims, count_key=count_key)
     return render(request, "public/claim_index.html", {
         "page": page, "q": q, "options": options, "selected": selected, "chips": chips,
