@@ -63,8 +63,8 @@ class CursorPage:
 
     ``object_list``, the links to the ``newer`` and ``older`` pages (or None), and ``paginator.count``."""
 
-    def __init__(self, request, queryset, *, count_key, size=None):
-        size = size or PAGE_SIZE
+    def __init__(self, request, queryset, *, count_key):
+        size = PAGE_SIZE
         self.paginator = _CachedCount(queryset, count_key)
         before, after = request.GET.get("before"), request.GET.get("after")
         if after is not None:  # newer than the position: read oldest first, then turned round
