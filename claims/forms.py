@@ -146,7 +146,7 @@ class ClaimFieldsForm(DeskForm):
             self.add_error("new_source_title", "Give the new source a title.")
         url = cleaned.get("new_source_url")
         if url:
-            existing = Source.objects.filter(url=url).first()
+            existing = Source.objects.at(url).first()
             if existing:
                 self.add_error("new_source_url", f"“{existing.title}” already has this address: pick it from the list.")
         return cleaned
@@ -319,7 +319,7 @@ class SourceForm(forms.ModelForm):
 
     def clean_url(self):
         url = self.cleaned_data["url"]
-        other = Source.objects.filter(url=url).exclude(pk=self.instance.pk).first() if url else None
+        other = Source.objects.at(url).exclude(pk=self.instance.pk).first() if url else None
         if other:
             raise forms.ValidationError(f"“{other.title}” already has this address.")
         return url

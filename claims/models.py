@@ -32,6 +32,13 @@ class HttpURLField(models.URLField):
         return super().formfield(**{"form_class": forms.URLField, "assume_scheme": "https", **kwargs})
 
 
+class SourceQuerySet(models.QuerySet):
+    def at(self, url):
+        """The source at ``url`` (none for an empty one). The partial unique index serves it: its condition
+        is repeated so that SQLite's planner, which does not infer it from ``url = …``, can use the index."""
+        return self.filter(url=url).exclude(url="")
+
+
 class Source(models.Model):
     title = models.CharField(max_length=300, help_text="e.g. “Lavrov’s last tango: Putin’s summit failure”")
     url = HttpURLField(max_length=500, blank=True, help_text="e.g. https://example.org/2025/10/lavrov")
@@ -44,6 +51,8 @@ class Source(models.Model):
         help_text="The full text, pasted only to locate quotes. Never shown on public pages.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "-id"]
@@ -150,6 +159,10 @@ class ClaimQuerySet(models.QuerySet):
         """Only what a claim card (public/includes/claim_card.html) shows: the claimant and the published verdict
         with its rating. Lists of cards skip the source join that public() carries for the fact-check page."""
         return self.select_related(None).select_related("claimant", "published_verdict__rating")
+
+    def imported_from(self, review_url):
+        """The claim imported from the ClaimReview at ``review_url`` (see SourceQuerySet.at for the exclude)."""
+        return self.filter(imported_from=review_url).exclude(imported_from="")
 
     def with_topic_summaries(self):
         """Each claim's topics as ``topic_summaries``, a list of {id, slug, name} by name, read in the claim's

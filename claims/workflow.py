@@ -538,7 +538,7 @@ def import_claim_review(*, actor, text, claimant, rating, summary, review_url, r
     review_url = _check_url(review_url, field="review_url")
     if not review_url:
         raise WorkflowError("The review's URL is required.", code="required", field="review_url")
-    if Claim.objects.filter(imported_from=review_url).exists():
+    if Claim.objects.imported_from(review_url).exists():
         raise WorkflowError("This review has been imported already.", code="already_imported", field="review_url")
     if claimant is None:
         raise WorkflowError("Say who made the claim.", code="required", field="claimant")

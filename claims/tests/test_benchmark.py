@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from claims.models import Claim
+from claims.models import Claim, Source
 
 from .factories import published_claim
 
@@ -135,3 +135,20 @@ def test_sqlite_search_joins_the_full_text_index_once(editor, reviewer):
     assert any(step.startswith("SCAN claims_claimsearch_fts VIRTUAL TABLE") for step in steps), steps
     assert "SEARCH claims_claim USING INTEGER PRIMARY KEY (rowid=?)" in steps, steps
     assert not any("CORRELATED" in step for step in steps), steps
+
+
+@pytest.mark.parametrize("name, build, index", [
+    ("a review imported before", lambda: Claim.objects.imported_from("https://checks.example/1").values("pk")[:1],
+     "claim_imported_from_unique"),
+    ("a source by its address", lambda: Source.objects.at("https://news.example/1")[:1],
+     "source_url_unique_when_given"),
+])
+def test_import_lookups_use_the_partial_unique_indexes(db, name, build, index):
+    """The ClaimReview import asks these once a record: a scan instead made it slower with every record."""
+    sql, params = build().query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ") + sql, params)
+        steps = " ".join(str(row[-1]) if connection.vendor == "sqlite" else row[0] for row in cursor.fetchall())
+    assert index in steps, steps

@@ -82,7 +82,7 @@ class Command(BaseCommand):
     def one(self, number, position, review):
         if isinstance(review, BadRecord):
             return self.bad(number, position, review)
-        if Claim.objects.filter(imported_from=review.review_url).exists():
+        if Claim.objects.imported_from(review.review_url).exists():
             self.counts["already there"] += 1
             return
         try:
@@ -121,7 +121,7 @@ class Command(BaseCommand):
             return None
         if len(review.appearance_url) > Source._meta.get_field("url").max_length:
             raise BadRecord("its appearance URL is too long")
-        existing = Source.objects.filter(url=review.appearance_url).first()
+        existing = Source.objects.at(review.appearance_url).first()
         if existing is not None:
             return existing
         title = (review.appearance_title or review.appearance_url)[: Source._meta.get_field("title").max_length]
