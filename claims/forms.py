@@ -16,6 +16,9 @@ from django.utils.text import slugify
 
 from .models import Claim, Claimant, Evidence, Rating, Source, Topic, http_url
 
+# Claimants and sources of this many recently changed claims are offered in the claim forms' menus.
+MENU_SIZE = 100
+
 BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 TEXT_TOO_LONG = (
     "The claim text is %(show_value)d characters; the limit is %(limit_value)d. "
@@ -119,22 +122,38 @@ class ClaimFieldsForm(DeskForm):
         required=False, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text="Verbatim from the source, a sentence or two. Found in the source’s full text, it is highlighted.",
     )
-    claimant = forms.ModelChoiceField(Claimant.objects.all(), required=False, empty_label="— choose a claimant —")
+    claimant = forms.ModelChoiceField(
+        Claimant.objects.all(), required=False, empty_label="— choose a claimant —",
+        help_text="Those of recently changed claims, and the newest. For another, use “Capture a claim” on their "
+                  "page under Claimants.",
+    )
     new_claimant_name = forms.CharField(
         max_length=200, required=False, label="…or a new claimant’s name", help_text="e.g. Sergey Lavrov"
     )
     new_claimant_description = forms.CharField(
         max_length=300, required=False, label="New claimant’s description", help_text="e.g. Russian Foreign Minister"
     )
-    source = forms.ModelChoiceField(Source.objects.all(), required=False, empty_label="— no source —")
+    source = forms.ModelChoiceField(Source.objects.all(), required=False, empty_label="— no source —",
+                                    help_text="Those of recently changed claims, and the newest. For another, "
+                                              "give its address below.")
     new_source_title = forms.CharField(max_length=300, required=False, label="…or a new source’s title")
     new_source_url = HttpURLFormField(required=False, label="New source’s web address",
-                                      help_text="e.g. https://example.org/2025/10/lavrov")
+                                      help_text="e.g. https://example.org/2025/10/lavrov. A source already at this "
+                                                "address is used, whether or not it is in the menu.")
     claim_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text="When the claim was made, e.g. 2025-10-22")
     language = language_field()
     topics = forms.ModelMultipleChoiceField(Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
                                             help_text="Tick all that apply. New topics are added in the admin.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The menus offer the recently used (MENU_SIZE); any other is still accepted, and is named below them.
+        for name, model in (("claimant", Claimant), ("source", Source)):
+            field = self.fields[name]
+            keep = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+            field.widget.choices = [("", field.empty_label),
+                                    *((item.pk, str(item)) for item in model.objects.for_menu(MENU_SIZE, keep=keep))]
 
     def clean(self):
         cleaned = super().clean()
@@ -142,27 +161,24 @@ class ClaimFieldsForm(DeskForm):
             self.add_error("new_claimant_name", "Pick an existing claimant or name a new one, not both.")
         if cleaned.get("source") and (cleaned.get("new_source_title") or cleaned.get("new_source_url")):
             self.add_error("new_source_title", "Pick an existing source or describe a new one, not both.")
-        if cleaned.get("new_source_url") and not cleaned.get("new_source_title"):
-            self.add_error("new_source_title", "Give the new source a title.")
         url = cleaned.get("new_source_url")
-        if url:
-            existing = Source.objects.at(url).first()
-            if existing:
-                self.add_error("new_source_url", f"“{existing.title}” already has this address: pick it from the list.")
+        if url and not cleaned.get("new_source_title") and not Source.objects.at(url).exists():
+            self.add_error("new_source_title", "Give the new source a title.")
         return cleaned
 
     def reference_data(self):
         """The claimant and source to use, creating the new ones typed into the form."""
         data = self.cleaned_data
         claimant, source = data.get("claimant"), data.get("source")
-        if data.get("new_claimant_name"):
+        if data.get("new_claimant_name"):  # a new claimant, even of a name already known: people share names
             claimant = Claimant.objects.create(
                 name=data["new_claimant_name"], description=data.get("new_claimant_description", ""),
                 slug=unique_slug(Claimant, data["new_claimant_name"], fallback="claimant"),
             )
-        if data.get("new_source_title"):
-            source = Source.objects.create(
-                title=data["new_source_title"], url=data.get("new_source_url", ""), language=data["language"]
+        url = data.get("new_source_url", "")
+        if url or data.get("new_source_title"):  # likewise a source already at that address
+            source = Source.objects.at(url).first() or Source.objects.create(
+                title=data["new_source_title"], url=url, language=data["language"]
             )
         return claimant, source
 

@@ -32,7 +32,23 @@ class HttpURLField(models.URLField):
         return super().formfield(**{"form_class": forms.URLField, "assume_scheme": "https", **kwargs})
 
 
-class SourceQuerySet(models.QuerySet):
+class MenuQuerySet(models.QuerySet):
+    """Claimants and sources offered in the desk's capture and edit menus."""
+
+    def for_menu(self, size, *, keep=None):
+        """By name: those of the ``size`` most recently changed claims, the newest few, and ``keep`` (the one
+        the form holds). Every claimant or source would make the menu grow with the archive (20,000 sources
+        at 100k claims: a 1.8 MB page that took two seconds)."""
+        field = self.model._meta.model_name  # "claimant" or "source": the Claim field that points here
+        recent = Claim.objects.exclude(**{field: None}).order_by("-updated_at", "-id").values(field)[:size]
+        newest = self.order_by("-id").values("pk")[: max(size // 10, 1)]
+        wanted = Q(pk__in=recent) | Q(pk__in=newest)
+        if keep is not None and str(keep).isdigit():
+            wanted |= Q(pk=int(keep))
+        return self.filter(wanted).order_by("name" if field == "claimant" else "title", "id")
+
+
+class SourceQuerySet(MenuQuerySet):
     def at(self, url):
         """The source at ``url`` (none for an empty one). The partial unique index serves it: its condition
         is repeated so that SQLite's planner, which does not infer it from ``url = …``, can use the index."""
@@ -87,6 +103,8 @@ class Claimant(models.Model):
     same_as = HttpURLField(
         "same as", max_length=500, blank=True, help_text="e.g. https://en.wikipedia.org/wiki/Sergey_Lavrov"
     )
+
+    objects = MenuQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]

@@ -94,12 +94,31 @@ def test_a_new_source_address_must_be_http(editor_client, url):
     assert nothing_saved() and Source.objects.count() == 0
 
 
-def test_a_new_source_with_a_known_address_is_refused(editor_client):
-    SourceFactory(title="Already here", url="https://example.org/known")
-    response = editor_client.post(URL, form(claimant=ClaimantFactory().pk, new_source_title="Again",
-                                            new_source_url="https://example.org/known"))
-    assert "“Already here” already has this address: pick it from the list." in response.content.decode()
-    assert nothing_saved() and Source.objects.count() == 1
+@pytest.mark.parametrize("title", ["Again", ""])
+def test_a_known_address_uses_that_source_whether_or_not_it_is_in_the_menu(editor_client, title):
+    known = SourceFactory(title="Already here", url="https://example.org/known")
+    editor_client.post(URL, form(claimant=ClaimantFactory().pk, new_source_title=title,
+                                 new_source_url="https://example.org/known"))
+    assert Claim.objects.get().source == known and Source.objects.count() == 1
+
+
+def test_the_menus_offer_the_recently_used_and_the_one_asked_for(editor_client, editor, monkeypatch,
+                                                                 django_assert_num_queries):
+    from claims import forms
+
+    monkeypatch.setattr(forms, "MENU_SIZE", 2)
+    old = [ClaimantFactory(name=f"Old claimant {n}") for n in range(3)]
+    for n in range(25):  # newer claimants, each with a claim changed later than the old ones'
+        new_claim(actor=editor, text=f"Claim {n}", claimant=ClaimantFactory(name=f"Recent claimant {n:02}"))
+    menu = editor_client.get(URL).context["form"]["claimant"]
+    names = [label for value, label in menu.field.widget.choices if value]
+    assert names == ["Recent claimant 23", "Recent claimant 24"]  # the two of the latest claims (and newest)
+    page = editor_client.get(reverse("desk:claimant", args=[old[0].pk])).content.decode()
+    assert f'href="{URL}?claimant={old[0].pk}"' in page  # the claimant's page links to a capture by them
+    asked = editor_client.get(URL, {"claimant": old[0].pk})
+    assert f'<option value="{old[0].pk}" selected>Old claimant 0</option>' in asked.content.decode()
+    response = editor_client.post(URL, form(claimant=old[1].pk, confirm_new="on"))  # not offered, still accepted
+    assert response.status_code == 302 and Claim.objects.latest("id").claimant == old[1]
 
 
 def test_oversized_text_is_refused_with_the_limit(editor_client):

@@ -41,8 +41,9 @@ Status = Claim.Status
 @require_http_methods(["GET", "POST"])
 def claim_new(request):
     """Capture a claim. A first save that looks like existing claims lists them and asks to confirm."""
-    source = request.GET.get("source", "")
-    form = ClaimCaptureForm(request.POST or None, initial={"source": source} if source.isdigit() else None)
+    # ?source= and ?claimant= preset the menus (the "Capture a claim" links of a source's or claimant's page).
+    initial = {name: request.GET[name] for name in ("source", "claimant") if request.GET.get(name, "").isdigit()}
+    form = ClaimCaptureForm(request.POST or None, initial=initial or None)
     similar = []
     if request.method == "POST" and form.is_valid():
         if not form.cleaned_data["confirm_new"]:
