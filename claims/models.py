@@ -35,6 +35,8 @@ class HttpURLField(models.URLField):
 class MenuQuerySet(models.QuerySet):
     """Claimants and sources offered in the desk's capture and edit menus."""
 
+    menu_order = ("name", "id")
+
     def for_menu(self, size, *, keep=None):
         """By name: those of the ``size`` most recently changed claims, the newest few, and ``keep`` (the one
         the form holds). Every claimant or source would make the menu grow with the archive (20,000 sources
@@ -45,10 +47,12 @@ class MenuQuerySet(models.QuerySet):
         wanted = Q(pk__in=recent) | Q(pk__in=newest)
         if keep is not None and str(keep).isdigit():
             wanted |= Q(pk=int(keep))
-        return self.filter(wanted).order_by("name" if field == "claimant" else "title", "id")
+        return self.filter(wanted).order_by(*self.menu_order)
 
 
 class SourceQuerySet(MenuQuerySet):
+    menu_order = ("title", "id")
+
     def at(self, url):
         """The source at ``url`` (none for an empty one). The partial unique index serves it: its condition
         is repeated so that SQLite's planner, which does not infer it from ``url = …``, can use the index."""

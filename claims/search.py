@@ -24,16 +24,13 @@ def terms(q):
     return WORD.findall(q or "")[:MAX_TERMS]
 
 
-def fts5_query(q, *, any_term=False, prefix_all=False):
-    """A safe FTS5 query from free text: every word quoted (no operators leak through), the last one (or
-    every one) a prefix so that results come while typing."""
+def fts5_query(q):
+    """A safe FTS5 query from free text: every word quoted (no operators leak through), the last one a prefix
+    so that results come while typing."""
     words = [w.replace('"', "") for w in terms(q)]
     if not words:
         return None
-    quoted = [f'"{w}"' + ("*" if prefix_all else "") for w in words]
-    if not prefix_all:
-        quoted[-1] += "*"
-    return (" OR " if any_term else " ").join(quoted)
+    return " ".join(f'"{w}"' for w in words) + "*"
 
 
 def phrase_query(q):
@@ -185,12 +182,12 @@ def similar_candidates(text):
             counts = [(_pg_term(lexeme), known.get(lexeme, unlisted)) for lexeme in lexemes]
         else:
             unique = list(dict.fromkeys(w.casefold() for w in words if w.casefold() not in STOPWORDS))
-            terms = [_fts5_term(word) for word in unique]
-            if not terms:
+            fts_terms = [_fts5_term(word) for word in unique]
+            if not fts_terms:
                 return None
-            cursor.execute("SELECT " + ", ".join([_SQLITE_WORD_COUNT] * len(terms)),
-                           [param for term in terms for param in (term, CANDIDATE_POOL + 1)])
-            counts, total = list(zip(terms, cursor.fetchone(), strict=True)), None
+            cursor.execute("SELECT " + ", ".join([_SQLITE_WORD_COUNT] * len(fts_terms)),
+                           [param for term in fts_terms for param in (term, CANDIDATE_POOL + 1)])
+            counts, total = list(zip(fts_terms, cursor.fetchone(), strict=True)), None
     chosen, how = distinctive(counts, total=total)
     if not chosen:
         return None
