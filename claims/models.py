@@ -381,6 +381,8 @@ class Claim(models.Model):
         NOT_CHECKABLE = "not_checkable", "Not checkable (opinion or prediction)"
         DUPLICATE = "duplicate", "Duplicate of another claim"
         OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+        # Known only from other publishers' fact-checks (the reviews app): not our work until reopened.
+        CHECKED_ELSEWHERE = "checked_elsewhere", "Checked by other fact-checkers"
 
     text = models.CharField(
         max_length=settings.CLAIM_TEXT_HARD_LIMIT,

@@ -130,6 +130,9 @@ if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
 CLAIM_TEXT_SOFT_LIMIT = 75
 CLAIM_TEXT_HARD_LIMIT = 200
 
+# Google Fact Check Tools' claims:search (manage.py import_claimreview --google); tests set a loopback address.
+GOOGLE_FACTCHECK_URL = os.environ.get("GOOGLE_FACTCHECK_URL", "").strip()
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -147,6 +150,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "claims",
+    "reviews",  # fact-checks by others: the ClaimReview import
 ]
 
 MIDDLEWARE = [
