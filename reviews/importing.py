@@ -89,6 +89,7 @@ class Importer:
         known = {review.key: review for review in ExternalReview.objects.filter(key__in=keys)}
         claim_keys = {claim_key(r.claim_reviewed) for r in batch}
         claim_of = dict(ExternalReview.objects.filter(claim_key__in=claim_keys).values_list("claim_key", "claim_id"))
+        claim_of = {**self.desk_claims(batch, claim_of), **claim_of}
         new_claims, new_reviews, changed, notes = {}, [], {}, []
         for record in batch:
             key = review_key(record.review_url, record.claim_reviewed)
@@ -117,6 +118,16 @@ class Importer:
         ExternalReview.objects.bulk_create(new_reviews)
         if changed:
             ExternalReview.objects.bulk_update(list(changed.values()), [*COMPARED, "rating_words", "changed_at"])
+
+    @staticmethod
+    def desk_claims(batch, known):
+        """{claim key: id} of our own claims worded exactly as a review words its claim ("Also checked by")."""
+        texts = {r.claim_reviewed for r in batch if claim_key(r.claim_reviewed) not in known
+                 and len(r.claim_reviewed) <= settings.CLAIM_TEXT_HARD_LIMIT}
+        if not texts:
+            return {}
+        found = Claim.objects.filter(text__in=texts).exclude(close_reason=Claim.CloseReason.CHECKED_ELSEWHERE)
+        return {claim_key(text): pk for pk, text in found.order_by("-id").values_list("pk", "text")}
 
     def compare(self, review, record, now, changed, notes):
         """A review seen before: the same (nothing to do), or changed since (updated, and the change noted)."""

@@ -30,10 +30,10 @@ def write(tmp_path, data, name="reviews.json"):
     return path
 
 
-def google_claim(n, *, publisher="Full Fact", site="fullfact.org", rating="False", **overrides):
+def google_claim(n, *, publisher="Full Fact", site="fullfact.org", rating="False", language="en", **overrides):
     review = {"publisher": {"name": publisher, "site": site}, "url": f"https://{site}/checks/{n}",
               "title": f"Headline {n}", "reviewDate": "2025-10-23T10:00:00Z", "textualRating": rating,
-              "languageCode": "en"}
+              "languageCode": language}
     claim = {"text": f"Claim number {n} about frozen assets", "claimant": "Sergey Lavrov",
              "claimDate": "2025-10-21T00:00:00Z", "claimReview": [review]}
     claim.update(overrides)
