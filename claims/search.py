@@ -238,7 +238,7 @@ def similar_candidates(text):
 
     (pg_trgm was measured first: at 100k claims a trigram GiST k-NN scan took 115-190 ms and a trigram GIN
     ``%`` search 40-340 ms, since sentence-length texts share most of their trigrams. docs/performance.md.)"""
-    words = NUMBER_OR_WORD.findall(text or "")[: 2 * MAX_TERMS]
+    words = _words(text)[: 2 * MAX_TERMS]
     if not words:
         return None
     with connection.cursor() as cursor:
@@ -278,10 +278,18 @@ STOPWORDS = frozenset(
 )
 
 
+def _words(text):
+    """Numbers split from their units ("€210bn": 210, bn), and tokens that mix digits and letters kept whole
+    too ("5G", "COVID19"), or "5G" would be looked for as "5" and a dropped "g"."""
+    words = NUMBER_OR_WORD.findall(text or "")
+    mixed = [w for w in WORD.findall(text or "") if not w.isdigit() and not w.isalpha() and any(c.isdigit() for c in w)]
+    return mixed + words
+
+
 def stems(text):
     """Content words cut to a five-letter stem, numbers split from their units ("€210bn" → 210, bn), so
     that "Russia"/"Russian" and "210bn"/"210 billion" meet."""
-    words = NUMBER_OR_WORD.findall((text or "").casefold())
+    words = _words((text or "").casefold())
     return {w[:5] for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())}
 
 

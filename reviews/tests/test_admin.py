@@ -16,7 +16,8 @@ def staff_client(client):
 
 
 def test_the_seeded_mapping_is_editable_in_the_admin_and_drives_the_filter(staff_client, tmp_path):
-    run_import(write(tmp_path, [google_claim(1, rating="Pants on Fire!"), google_claim(2, rating="Verdadero a medias")]))
+    claims = [google_claim(1, rating="Pants on Fire!"), google_claim(2, rating="Verdadero a medias")]
+    run_import(write(tmp_path, claims))
     false, half = Rating.objects.get(slug="false"), Rating.objects.get(slug="half-true")
     assert [r.textual_rating for r in ExternalReview.objects.mapped_to(false)] == ["Pants on Fire!"]
     assert not ExternalReview.objects.mapped_to(half).exists()  # unmapped words are kept, as written

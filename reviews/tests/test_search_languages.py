@@ -64,3 +64,12 @@ def test_arabic_forms_of_a_word():
     forms = search.arabic_forms("الاحتلال")
     assert {"الاحتلال", "للاحتلال", "والاحتلال", "بالاحتلال", "احتلال"} <= set(forms)
     assert {"وإسرائيل", "لـإسرائيل", "بإسرائيل"} <= set(search.arabic_forms("إسرائيل"))
+
+
+def test_the_duplicate_lookup_keeps_5g_whole(editor):
+    from claims.tests.factories import new_claim
+
+    masts = new_claim(actor=editor, text="5G masts spread the coronavirus")
+    new_claim(actor=editor, text="Masts of 4 kinds spread nothing")
+    assert search.stems("5G masts") >= {"5g", "masts"}
+    assert [claim.pk for claim in Claim.objects.similar_to("5G spreads coronavirus")][:1] == [masts.pk]
