@@ -12,7 +12,7 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -115,7 +115,7 @@ class Importer:
         for review in new_reviews:
             if review.claim_id is None:
                 review.claim_id = ids[review.claim_key]
-        ExternalReview.objects.bulk_create(new_reviews)
+        insert(ExternalReview, new_reviews)
         if changed:
             ExternalReview.objects.bulk_update(list(changed.values()), [*COMPARED, "rating_words", "changed_at"])
 
@@ -126,8 +126,9 @@ class Importer:
                  and len(r.claim_reviewed) <= settings.CLAIM_TEXT_HARD_LIMIT}
         if not texts:
             return {}
+        # The condition of the partial index claim_desk_text, as written there, so that SQLite's planner uses it.
         found = Claim.objects.filter(text__in=texts).exclude(close_reason=Claim.CloseReason.CHECKED_ELSEWHERE)
-        return {claim_key(text): pk for pk, text in found.order_by("-id").values_list("pk", "text")}
+        return {claim_key(text): pk for pk, text in found.order_by().values_list("pk", "text")}
 
     def compare(self, review, record, now, changed, notes):
         """A review seen before: the same (nothing to do), or changed since (updated, and the change noted)."""
@@ -211,6 +212,28 @@ class Importer:
             self.claimants.update((claimant.name, claimant) for claimant in made)
         for claim in claims:
             claim.claimant = self.claimants.get(claim.record.claimant_name[:limit])
+
+
+def insert(model, objects):
+    """INSERT ``objects`` (COPY on PostgreSQL, one executemany on SQLite), without reading their keys back:
+    bulk_create compiles every value of every row through the query compiler, which was a quarter of the
+    import's time."""
+    if not objects:
+        return
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    rows = [[field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields] for obj in objects]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: one stream rather than a statement per row.
+            columns = ", ".join(quote(field.column) for field in fields)
+            with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(sql, rows)
 
 
 def claimant_kind(record):
