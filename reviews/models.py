@@ -86,7 +86,7 @@ class ExternalReview(models.Model):
     appearance_url = models.CharField(max_length=2000, blank=True)
     headline = models.TextField(blank=True)
     textual_rating = models.TextField(blank=True, help_text="The publisher's rating words, e.g. Pants on Fire")
-    rating_words = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    rating_words = models.CharField(max_length=200, blank=True, editable=False)
     rating_value = models.FloatField(null=True, blank=True)
     best_rating = models.FloatField(null=True, blank=True)
     worst_rating = models.FloatField(null=True, blank=True)
@@ -100,7 +100,6 @@ class ExternalReview(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["claim", "id"], name="externalreview_claim")]
 
     def __str__(self):
         return f"{self.publisher_name or self.publisher}: {self.textual_rating}"
