@@ -69,7 +69,10 @@ class Command(BaseCommand):
         self.summary()
 
     def from_google(self, query, options):
-        client = google.Client(key=google.api_key())
+        try:
+            client = google.Client(key=google.api_key())
+        except google.GoogleError as exc:
+            raise CommandError(str(exc)) from None
         try:
             for page, (position, record) in client.search(
                 query, language=options["language"], publisher_site=options["publisher_site"],
