@@ -16,21 +16,31 @@ from .models import ExternalReview, Publisher
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
+SEARCH_LIMIT = 1000
+
+
+def _param(request, name, limit):
+    """A query parameter, cut to ``limit`` and without NULs (PostgreSQL refuses them in a query; SQLite would
+    just find nothing): the same page on both databases."""
+    return request.GET.get(name, "")[:limit].replace("\x00", "")
 
 
 @require_GET
 def index(request):
     """Others' fact-checks, newest first: ``?q=`` searches the claims they reviewed (in every language),
     ``?publisher=`` (a site) and ``?rating=`` (a house rating, through the rating mapping) narrow them."""
-    q = request.GET.get("q", "")[:MAX_QUERY_LENGTH].replace("\x00", "")
+    q = _param(request, "q", MAX_QUERY_LENGTH)
     reviews = ExternalReview.objects.listed()
     if q.strip():
         found = Claim.objects.search(q)
-        reviews = reviews.none() if found is None else reviews.filter(claim__in=found.values("pk"))
-    publisher = request.GET.get("publisher", "")[:253]
+        # The best SEARCH_LIMIT claims' ids, read first: SQLite's full-text join (claims/search.py) cannot be a
+        # subquery, where Django renames the claim table it names.
+        ids = [] if found is None else list(found.values_list("pk", flat=True)[:SEARCH_LIMIT])
+        reviews = reviews.filter(claim_id__in=ids)
+    publisher = _param(request, "publisher", 253)
     if publisher:
         reviews = reviews.filter(publisher__site=publisher)
-    wanted = request.GET.get("rating", "")[:50]
+    wanted = _param(request, "rating", 50)
     rating = Rating.objects.filter(slug=wanted).first() if wanted else None
     if rating is not None:
         reviews = reviews.mapped_to(rating)

@@ -30,3 +30,15 @@ def test_no_hint_when_nobody_else_checked_it(editor_client):
             "language": "en"}
     response = editor_client.post(reverse("desk:claim_new"), form)
     assert response.status_code == 302
+
+
+def test_others_reviews_matching_a_text(tmp_path, editor):
+    from claims.tests.factories import new_claim
+    from reviews.models import ExternalReview
+
+    new_claim(actor=editor, text="5G masts spread the coronavirus, says our own desk")
+    run_import(write(tmp_path, [google_claim(1, text="5G masts spread the coronavirus", publisher="Full Fact"),
+                                google_claim(2, text="Frozen assets total €300bn", publisher="Other")]))
+    found = list(ExternalReview.objects.matching("coronavirus 5G masts"))
+    assert [review.publisher_label for review in found] == ["Full Fact"]
+    assert not ExternalReview.objects.matching("").exists()

@@ -123,3 +123,34 @@ def test_the_public_claims_api_never_shows_a_claim_known_only_from_others(plante
     assert "Claim number 1" not in body and "كورونا" not in body
     theirs = ExternalReview.objects.get(url__endswith="/1").claim_id
     assert anonymous.get(f"/api/v1/claims/{theirs}/").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["q=%00", "publisher=%00x", "rating=%00", "page=%00", "q=" + "و" * 5000,
+                                   "q=%22%27%29%28*", "rating=nope&publisher=nowhere.example"])
+def test_hostile_parameters_get_a_page_not_an_error(planted, anonymous, query):
+    assert anonymous.get(f"{reverse('reviews:index')}?{query}").status_code == 200
+
+
+def test_pages_of_others_reviews_404_for_unknown_claims(planted, anonymous, editor):
+    from claims.tests.factories import new_claim
+
+    ours_unpublished = new_claim(actor=editor, text="A desk draft nobody else checked")
+    assert anonymous.get(reverse("reviews:claim", args=[ours_unpublished.pk])).status_code == 404
+    assert anonymous.get(reverse("reviews:claim", args=[999999])).status_code == 404
+
+
+def test_a_claimant_known_only_from_others_has_no_page_of_ours(planted, anonymous):
+    from claims.models import Claimant
+
+    claimant = Claimant.objects.get(name="الشريف 𝕏")
+    assert anonymous.get(claimant.get_absolute_url()).status_code == 404
+
+
+def test_the_index_searches_others_reviews_in_their_languages(planted, anonymous, django_assert_num_queries):
+    # the matching claims' ids, count, the page of reviews with their publishers, the publisher and rating menus
+    with django_assert_num_queries(5):
+        body = page(anonymous, reverse("reviews:index") + "?q=" + "بكورونا")
+    credited = re.findall(r'Fact-check by <strong dir="auto">([^<]+)</strong>', body)
+    assert credited == [PLANTED[2]]
+    body = page(anonymous, reverse("reviews:index") + "?q=frozen+assets&publisher=verite.example")
+    assert re.findall(r'Fact-check by <strong dir="auto">([^<]+)</strong>', body) == [PLANTED[1]]
