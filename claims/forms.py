@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.validators import RegexValidator
 from django.db.models import Q
-from django.utils.text import slugify
+from django.utils.text import normalize_newlines, slugify
 
 from .models import Claim, Claimant, Evidence, Rating, Source, Topic, http_url
 
@@ -37,6 +37,28 @@ class HttpURLFormField(forms.URLField):
         kwargs.setdefault("assume_scheme", "https")
         kwargs.setdefault("max_length", 500)
         super().__init__(**kwargs)
+
+
+class ISODateInput(forms.DateInput):
+    """``<input type="date">`` with its value in ISO 8601 (2025-10-22), the only form browsers accept there.
+    Django would otherwise render the site language's format (22/10/2025 for en-gb), which the browser
+    discards: saving the form unchanged would then erase the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MultilineField(forms.CharField):
+    """Text typed in a ``<textarea>``. Browsers send its line ends as CRLF whatever was stored; read back as
+    LF, so that saving a form unchanged changes nothing (a quote's place in its source text included)."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_newlines(value) if value else value
 
 
 class DeskForm(forms.Form):
@@ -118,7 +140,7 @@ class ClaimFieldsForm(DeskForm):
         help_text=f"The statement as the desk words it. Keep it under {settings.CLAIM_TEXT_SOFT_LIMIT} characters "
         f"for search results; the limit is {settings.CLAIM_TEXT_HARD_LIMIT}.",
     )
-    quote = forms.CharField(
+    quote = MultilineField(
         required=False, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text="Verbatim from the source, a sentence or two. Found in the source’s full text, it is highlighted.",
     )
@@ -140,7 +162,7 @@ class ClaimFieldsForm(DeskForm):
     new_source_url = HttpURLFormField(required=False, label="New source’s web address",
                                       help_text="e.g. https://example.org/2025/10/lavrov. A source already at this "
                                                 "address is used, whether or not it is in the menu.")
-    claim_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    claim_date = forms.DateField(required=False, widget=ISODateInput(),
                                  help_text="When the claim was made, e.g. 2025-10-22")
     language = language_field()
     topics = forms.ModelMultipleChoiceField(Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
@@ -191,7 +213,7 @@ class ClaimCaptureForm(ClaimFieldsForm):
 
 class ClaimEditForm(ClaimFieldsForm, VersionedForm):
     recheck_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        required=False, widget=ISODateInput(),
         help_text="Review the published verdict again on this date, e.g. when revised statistics are due.",
     )
 
@@ -227,7 +249,7 @@ class EvidenceForm(VersionedForm):
     url = HttpURLFormField(required=False, label="Web address",
                            help_text="http:// or https:// only; leave empty for an interview or a note.")
     publisher = forms.CharField(max_length=200, required=False, help_text="e.g. Euroclear")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Excerpt or note",
+    note = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Excerpt or note",
                            help_text="The excerpt, or what this shows.")
     stance = forms.ChoiceField(choices=Evidence.Stance.choices, initial=Evidence.Stance.CONTEXT,
                                widget=forms.RadioSelect)
@@ -249,15 +271,15 @@ class VerdictForm(VersionedForm):
     id_prefix = "verdict"
 
     rating = RatingChoiceField(Rating.objects.all(), required=False, empty_label="— choose a rating —")
-    summary = forms.CharField(
+    summary = MultilineField(
         max_length=600, required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One or two sentences; readers and search engines see it beside the rating.",
     )
-    analysis = forms.CharField(
+    analysis = MultilineField(
         required=False, widget=forms.Textarea(attrs={"rows": 8}),
         help_text="The write-up, in Markdown: **bold**, *italic*, [link](https://…), lists. Use “Preview” to check it.",
     )
-    correction_note = forms.CharField(
+    correction_note = MultilineField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="This verdict replaces a published one: say what changed and why. Readers see this note.",
     )
@@ -271,8 +293,8 @@ class VerdictForm(VersionedForm):
 class ApproveForm(VersionedForm):
     id_prefix = "approve"
 
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
-    correction_note = forms.CharField(
+    note = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+    correction_note = MultilineField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when this verdict replaces a published one and the proposer gave none.",
     )
@@ -286,14 +308,14 @@ class ApproveForm(VersionedForm):
 class SendBackForm(VersionedForm):
     id_prefix = "send-back"
 
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note for the proposer",
+    note = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note for the proposer",
                            help_text="What needs another look. Required.")
 
 
 class ReopenForm(VersionedForm):
     id_prefix = "reopen"
 
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for reopening",
+    reason = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for reopening",
                              help_text="e.g. Eurostat revised the figure on 3 March. Required.")
 
 
@@ -304,7 +326,7 @@ class CloseForm(VersionedForm):
                                label="Reason for closing")
     duplicate_of = forms.IntegerField(required=False, min_value=1, label="Duplicate of claim number",
                                       help_text="Only for duplicates: the number of the original claim, e.g. 42.")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+    note = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
 
 
 class AssignForm(VersionedForm):
@@ -319,18 +341,18 @@ class AssignForm(VersionedForm):
 
 class SourceForm(forms.ModelForm):
     url = HttpURLFormField(required=False, label="Web address", help_text="e.g. https://example.org/2025/10/lavrov")
+    # Not stripped: the claims' quote offsets count from the text's first character.
+    text = MultilineField(
+        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 14}), label="Full text",
+        help_text="Paste the article’s full text to locate each claim’s quote in it. Never shown on public pages.",
+    )
     language = language_field()
 
     class Meta:
         model = Source
         fields = ["title", "url", "outlet", "author", "published_on", "language", "text"]
         widgets = {
-            "published_on": forms.DateInput(attrs={"type": "date"}),
-            "text": forms.Textarea(attrs={"rows": 14}),
-        }
-        labels = {"text": "Full text"}
-        help_texts = {
-            "text": "Paste the article’s full text to locate each claim’s quote in it. Never shown on public pages."
+            "published_on": ISODateInput(),
         }
 
     def clean_url(self):
