@@ -14,6 +14,8 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.text import normalize_newlines, slugify
 
+from idempotency.keys import key_field
+
 from .models import Claim, Claimant, Evidence, Rating, Source, Topic, http_url
 
 # Claimants and sources of this many recently changed claims are offered in the claim forms' menus.
@@ -209,6 +211,7 @@ class ClaimCaptureForm(ClaimFieldsForm):
     confirm_new = forms.BooleanField(
         required=False, label="None of these is the same claim: save it anyway",
     )
+    submission_key = key_field()
 
 
 class ClaimEditForm(ClaimFieldsForm, VersionedForm):
@@ -257,6 +260,7 @@ class EvidenceForm(VersionedForm):
     withheld = forms.BooleanField(required=False, label="Withhold the web address from the public",
                                   help_text="Readers see the description but not the link, to protect the source.")
     withheld_reason = forms.CharField(max_length=300, required=False, label="Why it is withheld")
+    submission_key = key_field()  # used when adding
 
     @staticmethod
     def initial_for(evidence, version):
@@ -264,12 +268,13 @@ class EvidenceForm(VersionedForm):
         return {**{name: getattr(evidence, name) for name in fields}, "version": version}
 
     def evidence_fields(self):
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in ("version", "submission_key")}
 
 
 class VerdictForm(VersionedForm):
     id_prefix = "verdict"
 
+    submission_key = key_field()
     rating = RatingChoiceField(Rating.objects.all(), required=False, empty_label="— choose a rating —")
     summary = MultilineField(
         max_length=600, required=False, widget=forms.Textarea(attrs={"rows": 2}),
@@ -347,6 +352,7 @@ class SourceForm(forms.ModelForm):
         help_text="Paste the article’s full text to locate each claim’s quote in it. Never shown on public pages.",
     )
     language = language_field()
+    submission_key = key_field()  # used when adding
 
     class Meta:
         model = Source
@@ -366,6 +372,7 @@ class SourceForm(forms.ModelForm):
 class ClaimantForm(forms.ModelForm):
     same_as = HttpURLFormField(required=False, label="Same as",
                                help_text="Wikidata or Wikipedia page, e.g. https://en.wikipedia.org/wiki/Sergey_Lavrov")
+    submission_key = key_field()  # used when adding
 
     class Meta:
         model = Claimant

@@ -147,6 +147,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "claims",
+    # One-time submission keys for the desk's create forms and the API's Idempotency-Key header.
+    "idempotency",
 ]
 
 MIDDLEWARE = [
