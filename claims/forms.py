@@ -16,6 +16,7 @@ from django.utils.text import normalize_newlines, slugify
 
 from idempotency.keys import key_field
 
+from . import workflow
 from .models import Claim, Claimant, Evidence, Rating, Source, Topic, http_url
 
 # Claimants and sources of this many recently changed claims are offered in the claim forms' menus.
@@ -86,6 +87,19 @@ class VersionedForm(DeskForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+def required(message, **kwargs):
+    """Keyword arguments for a required text field whose message is the workflow's own, and which, like the
+    workflow, counts only visible characters (a zero-width space is not a reason). The form reports it with
+    every other field's error at once; the workflow still has the last word."""
+
+    def visible(value):
+        if not workflow.has_visible_text(value):
+            raise forms.ValidationError(message, code="required")
+
+    messages = {"required": message, **kwargs.pop("error_messages", {})}
+    return {"required": True, "error_messages": messages, "validators": [visible], **kwargs}
+
+
 def language_field(**kwargs):
     return forms.CharField(
         max_length=35, initial="en", help_text="BCP-47 tag, e.g. en, ru, pt-BR", **kwargs,
@@ -133,10 +147,11 @@ class ClaimFieldsForm(DeskForm):
     """The claim's own fields, with claimant and source picked from the lists or created inline."""
 
     id_prefix = "claim"
+    claimant_required = False  # an unattributed reader tip may stay so when edited
 
     text = forms.CharField(
+        **required("The claim text is required.", error_messages={"max_length": TEXT_TOO_LONG}),
         max_length=settings.CLAIM_TEXT_HARD_LIMIT, label="Claim text",
-        error_messages={"max_length": TEXT_TOO_LONG},
         widget=forms.TextInput(attrs={"data-soft-limit": settings.CLAIM_TEXT_SOFT_LIMIT, "autocomplete": "off",
                                       "dir": "auto"}),
         help_text=f"The statement as the desk words it. Keep it under {settings.CLAIM_TEXT_SOFT_LIMIT} characters "
@@ -181,6 +196,9 @@ class ClaimFieldsForm(DeskForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.claimant_required and not cleaned.get("claimant") and not cleaned.get("new_claimant_name") \
+                and "claimant" not in self.errors:
+            self.add_error("claimant", "Choose who made the claim.")
         if cleaned.get("claimant") and cleaned.get("new_claimant_name"):
             self.add_error("new_claimant_name", "Pick an existing claimant or name a new one, not both.")
         if cleaned.get("source") and (cleaned.get("new_source_title") or cleaned.get("new_source_url")):
@@ -208,6 +226,8 @@ class ClaimFieldsForm(DeskForm):
 
 
 class ClaimCaptureForm(ClaimFieldsForm):
+    claimant_required = True
+
     confirm_new = forms.BooleanField(
         required=False, label="None of these is the same claim: save it anyway",
     )
@@ -248,7 +268,8 @@ class ClaimEditForm(ClaimFieldsForm, VersionedForm):
 class EvidenceForm(VersionedForm):
     id_prefix = "evidence"
 
-    title = forms.CharField(max_length=300, required=False, help_text="e.g. Euroclear half-year results 2025")
+    title = forms.CharField(**required("A title is required."), max_length=300,
+                            help_text="e.g. Euroclear half-year results 2025")
     url = HttpURLFormField(required=False, label="Web address",
                            help_text="http:// or https:// only; leave empty for an interview or a note.")
     publisher = forms.CharField(max_length=200, required=False, help_text="e.g. Euroclear")
@@ -267,6 +288,13 @@ class EvidenceForm(VersionedForm):
         fields = ("title", "url", "publisher", "note", "stance", "archived_url", "withheld", "withheld_reason")
         return {**{name: getattr(evidence, name) for name in fields}, "version": version}
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("withheld") and not workflow.has_visible_text(cleaned.get("withheld_reason")) \
+                and "withheld_reason" not in self.errors:
+            self.add_error("withheld_reason", "Say why the source is withheld.")
+        return cleaned
+
     def evidence_fields(self):
         return {name: value for name, value in self.cleaned_data.items() if name not in ("version", "submission_key")}
 
@@ -275,9 +303,10 @@ class VerdictForm(VersionedForm):
     id_prefix = "verdict"
 
     submission_key = key_field()
-    rating = RatingChoiceField(Rating.objects.all(), required=False, empty_label="— choose a rating —")
+    rating = RatingChoiceField(Rating.objects.all(), empty_label="— choose a rating —",
+                               error_messages={"required": "Choose a rating."})
     summary = MultilineField(
-        max_length=600, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        **required("A summary is required."), max_length=600, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One or two sentences; readers and search engines see it beside the rating.",
     )
     analysis = MultilineField(
@@ -313,25 +342,36 @@ class ApproveForm(VersionedForm):
 class SendBackForm(VersionedForm):
     id_prefix = "send-back"
 
-    note = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note for the proposer",
+    note = MultilineField(**required("A note for the proposer is required."), widget=forms.Textarea(attrs={"rows": 2}),
+                          label="Note for the proposer",
                            help_text="What needs another look. Required.")
 
 
 class ReopenForm(VersionedForm):
     id_prefix = "reopen"
 
-    reason = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for reopening",
+    reason = MultilineField(**required("A reason is required."), widget=forms.Textarea(attrs={"rows": 2}),
+                            label="Reason for reopening",
                              help_text="e.g. Eurostat revised the figure on 3 March. Required.")
 
 
 class CloseForm(VersionedForm):
     id_prefix = "close"
 
-    reason = forms.ChoiceField(choices=[("", "— choose a reason —"), *Claim.CloseReason.choices], required=False,
-                               label="Reason for closing")
+    reason = forms.ChoiceField(
+        choices=[("", "— choose a reason —"), *Claim.CloseReason.choices], label="Reason for closing",
+        error_messages={"required": "Choose why the claim is closed: not checkable, duplicate or out of scope."},
+    )
     duplicate_of = forms.IntegerField(required=False, min_value=1, label="Duplicate of claim number",
                                       help_text="Only for duplicates: the number of the original claim, e.g. 42.")
     note = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == Claim.CloseReason.DUPLICATE and cleaned.get("duplicate_of") is None \
+                and "duplicate_of" not in self.errors:
+            self.add_error("duplicate_of", "Say which claim this duplicates.")
+        return cleaned
 
 
 class AssignForm(VersionedForm):
