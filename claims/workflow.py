@@ -13,6 +13,7 @@ Each operation:
 import datetime
 import functools
 import logging
+import unicodedata
 
 from django.conf import settings
 from django.db import transaction
@@ -133,9 +134,15 @@ def _require_status(claim, *allowed, doing):
         )
 
 
+def has_visible_text(value):
+    """Whether ``value`` holds a character a reader can see: something beyond whitespace and Unicode format
+    characters (category Cf: zero-width spaces and joiners, bidi marks, the byte-order mark)."""
+    return any(not char.isspace() and unicodedata.category(char) != "Cf" for char in value or "")
+
+
 def _required_text(value, *, field, what):
     value = (value or "").strip()
-    if not value:
+    if not has_visible_text(value):
         raise WorkflowError(f"{what} is required.", code="required", field=field)
     return value
 
@@ -348,7 +355,7 @@ def _clean_evidence(fields):
 
 
 def _check_withheld(evidence):
-    if evidence.withheld and not evidence.withheld_reason.strip():
+    if evidence.withheld and not has_visible_text(evidence.withheld_reason):
         raise WorkflowError(
             "Say why the source is withheld.", code="required", field="withheld_reason"
         )
@@ -464,8 +471,10 @@ def approve(*, claim, actor, version, note="", correction_note=""):
 def _publish(claim, actor, verdict, *, note, correction_note):
     now = timezone.now()
     if claim.published_verdict_id is not None:
-        correction = (correction_note or "").strip() or verdict.correction_note
-        if not correction:
+        correction = (correction_note or "").strip()
+        if not has_visible_text(correction):
+            correction = verdict.correction_note
+        if not has_visible_text(correction):
             raise WorkflowError(
                 "This verdict replaces a published one: write a correction note saying what changed and why.",
                 code="correction_note_required", field="correction_note",
