@@ -126,6 +126,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
     raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL; got {REDIS_URL!r}.")
 
+# Outbound fetches of users' URLs (factcheck/fetch.py: link checks, archived copies, intake): caps per request.
+OUTBOUND_MAX_BYTES = envint("OUTBOUND_MAX_BYTES", 10_000_000, minimum=1024)
+OUTBOUND_TIMEOUT = envint("OUTBOUND_TIMEOUT", 20, minimum=1)
+OUTBOUND_MAX_REDIRECTS = envint("OUTBOUND_MAX_REDIRECTS", 5, minimum=0)
+# Tests only: lets the fetcher reach servers on 127.0.0.1/::1. Production never sets it.
+OUTBOUND_ALLOW_LOOPBACK = envbool("OUTBOUND_ALLOW_LOOPBACK", False)
+
 # Claim text: ClaimReview wants ~75 characters; past that the desk warns, past the hard limit it refuses.
 CLAIM_TEXT_SOFT_LIMIT = 75
 CLAIM_TEXT_HARD_LIMIT = 200
