@@ -154,6 +154,11 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "claims",
+    # Background work (Django's Tasks API): the queue, its worker and scheduler, and the apps that use it.
+    "django_tasks",
+    "django_tasks_db",
+    "background",
+    "linkcheck",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +209,32 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background tasks (Django's Tasks API through django-tasks): the database backend (no broker) by default, RQ on
+# Redis when REDIS_URL is set (workers on several machines), "immediate" runs each task in the request (tests).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "rq" if REDIS_URL else "database").strip().lower()
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}; got {TASKS_BACKEND!r}.")
+if TASKS_BACKEND == "rq" and not REDIS_URL:
+    raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+# A task that fails for a passing reason is tried again this many times in all, after 1, 2, 4 … minutes.
+TASK_MAX_ATTEMPTS = envint("TASK_MAX_ATTEMPTS", 5, minimum=1)
+TASK_RETRY_BASE_SECONDS = envint("TASK_RETRY_BASE_SECONDS", 60, minimum=0)
+
+# Link health (linkcheck/): working links are checked again every LINKCHECK_INTERVAL_DAYS, failing ones every
+# LINKCHECK_FAILING_HOURS, and a link is called broken after LINKCHECK_BROKEN_AFTER failed checks in a row.
+LINKCHECK_INTERVAL_DAYS = envint("LINKCHECK_INTERVAL_DAYS", 7, minimum=1)
+LINKCHECK_FAILING_HOURS = envint("LINKCHECK_FAILING_HOURS", 24, minimum=1)
+LINKCHECK_BROKEN_AFTER = envint("LINKCHECK_BROKEN_AFTER", 3, minimum=1)
+
 # Anonymous public pages and API reads are cached this long (0 turns the cache off); publication,
 # correction and edits invalidate exactly what they affect at once (claims/caching.py).
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 600, minimum=0)
@@ -239,8 +270,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Archived copies (WARC files and their text) go through the default storage: files under MEDIA_ROOT, which is
+# never served directly (readers get them through linkcheck's views). MEDIA_STORAGE names another backend, e.g.
+# storages.backends.s3.S3Storage (django-storages, configured by its own AWS_* settings).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and envbool("STATIC_MANIFEST", True)
