@@ -10,7 +10,7 @@ from claims.models import Appearance, Claim, Claimant, Evidence, Source
 from .models import Capture, Link, claim_urls
 
 
-def _links_for(urls):
+def links_for(urls):
     """The Link rows for ``urls``, creating the missing ones; returns (links by url, newly created ids)."""
     urls = {url for url in urls if url}
     existing = {link.url: link for link in Link.objects.filter(url__in=urls)}
@@ -33,7 +33,7 @@ def sync_claim_links(claim_id):
     claim = Claim.objects.select_related("source", "claimant").filter(pk=claim_id).first()
     if claim is None:
         return 0
-    links, created = _links_for(claim_urls(claim))
+    links, created = links_for(claim_urls(claim))
     now = timezone.now()
     for link_id in created:
         enqueue_on_commit(tasks.check_link, link_id, requested_at=now.isoformat())
@@ -54,7 +54,7 @@ def discover_links():
     for model, field in ((Evidence, "url"), (Appearance, "url"), (Source, "url"), (Claimant, "same_as")):
         urls |= set(model.objects.exclude(**{field: ""}).exclude(**{f"{field}__in": known})
                     .values_list(field, flat=True).distinct()[:5000])
-    _links, created = _links_for(urls)
+    _links, created = links_for(urls)
     now = timezone.now().isoformat()
     for link_id in created:
         enqueue_on_commit(tasks.check_link, link_id, requested_at=now)
@@ -75,7 +75,7 @@ def request_capture(*, evidence, link=None, actor=None):
     from . import tasks
 
     if link is None:
-        link = _links_for([evidence.url])[0][evidence.url]
+        link = links_for([evidence.url])[0][evidence.url]
     capture = Capture.objects.create(link=link, evidence=evidence, requested_by=actor)
     enqueue_on_commit(tasks.capture_page, capture.pk)
     return capture
