@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "background",
     "linkcheck",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,18 @@ TASK_RETRY_BASE_SECONDS = envint("TASK_RETRY_BASE_SECONDS", 60, minimum=0)
 LINKCHECK_INTERVAL_DAYS = envint("LINKCHECK_INTERVAL_DAYS", 7, minimum=1)
 LINKCHECK_FAILING_HOURS = envint("LINKCHECK_FAILING_HOURS", 24, minimum=1)
 LINKCHECK_BROKEN_AFTER = envint("LINKCHECK_BROKEN_AFTER", 3, minimum=1)
+
+# Notifications by email (notifications/): printed to the console unless EMAIL_HOST names an SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factcheck@localhost")
 
 # Anonymous public pages and API reads are cached this long (0 turns the cache off); publication,
 # correction and edits invalidate exactly what they affect at once (claims/caching.py).

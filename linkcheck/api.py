@@ -4,12 +4,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from claims.api.permissions import is_editor, require, visible_evidence
 from claims.api.schema import READ_ERRORS, WRITE_ERRORS, errors
+from claims.api.views import APIBase
 from claims.workflow import EDITOR_PERMISSION
 
 from . import services
@@ -47,8 +46,7 @@ class LinkSerializer(serializers.ModelSerializer):
         return CaptureSerializer(self.context["captures"], many=True, context=self.context).data
 
 
-class EvidenceLinkView(APIView):
-    permission_classes = [IsAuthenticatedOrReadOnly]
+class EvidenceLinkView(APIBase):
     serializer_class = LinkSerializer
 
     def get_evidence(self):

@@ -31,8 +31,7 @@ def test_adding_evidence_enqueues_after_commit_and_the_worker_checks_and_capture
     assert server.hits == []  # the request did not wait for the page
     for callback in callbacks:
         callback()
-    with django_capture_on_commit_callbacks(execute=True):
-        run_queued_tasks()
+    run_queued_tasks()
     link = Link.objects.get(url=server.url("/ok"))
     assert link.health == Link.Health.OK and link.status == 200 and link.content_type == "text/html"
     assert link.size > 0 and len(link.sha256) == 64 and link.next_check_at > timezone.now()
@@ -80,8 +79,7 @@ def test_huge_page_works_as_a_link_but_is_not_archived(server, settings, editor,
     settings.OUTBOUND_MAX_BYTES = 100_000
     with django_capture_on_commit_callbacks(execute=True):
         add_evidence(new_claim(actor=editor), editor, server.url("/huge?bytes=5000000"))
-    with django_capture_on_commit_callbacks(execute=True):
-        run_queued_tasks()
+    run_queued_tasks()
     link = Link.objects.get()
     assert link.health == Link.Health.OK and link.error_code == "too_large" and link.status == 200
     capture = Capture.objects.get()
@@ -91,8 +89,7 @@ def test_huge_page_works_as_a_link_but_is_not_archived(server, settings, editor,
 def test_binary_page_is_archived_without_text(server, editor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         add_evidence(new_claim(actor=editor), editor, server.url("/binary"))
-    with django_capture_on_commit_callbacks(execute=True):
-        run_queued_tasks()
+    run_queued_tasks()
     capture = Capture.objects.get()
     assert capture.state == Capture.State.CAPTURED and capture.content_type == "application/pdf"
     assert capture.text.read() == b""
@@ -124,8 +121,7 @@ def test_a_duplicate_check_task_does_nothing(server):
 def test_a_second_sync_enqueues_nothing(server, editor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         claim = add_evidence(new_claim(actor=editor), editor, server.url("/ok")).claim
-    with django_capture_on_commit_callbacks(execute=True):
-        run_queued_tasks()
+    run_queued_tasks()
     before = DBTaskResult.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.sync_claim_links(claim.pk) == 0
@@ -171,8 +167,7 @@ def test_due_checks_are_enqueued_once(server, django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         assert services.enqueue_due_checks() == 1
         assert services.enqueue_due_checks() == 0  # queued already
-    with django_capture_on_commit_callbacks(execute=True):
-        run_queued_tasks()
+    run_queued_tasks()
     assert Link.objects.get(url=server.url("/ok")).last_checked_at is not None
 
 
