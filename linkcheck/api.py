@@ -1,5 +1,6 @@
 """/api/v1/evidence/{id}/link/ (read: the link's health and archived copies), /check/ and /capture/ (editors)."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
@@ -50,10 +51,16 @@ class EvidenceLinkView(APIBase):
     serializer_class = LinkSerializer
 
     def get_evidence(self):
-        evidence = visible_evidence(self.request.user).exclude(url="")
+        """The item as the caller sees it: the desk's working copy for editors, the approved copy for others,
+        for whom a withheld item (its link and copies are the desk's) or one without a URL is a 404."""
+        evidence = get_object_or_404(visible_evidence(self.request.user), pk=self.kwargs["evidence_id"])
         if not is_editor(self.request.user):
-            evidence = evidence.filter(withheld=False)  # a withheld item's link and copies are the desk's
-        return get_object_or_404(evidence, pk=self.kwargs["evidence_id"])
+            evidence = evidence.public_version()
+            if evidence.withheld:
+                raise Http404
+        if not evidence.url:
+            raise Http404
+        return evidence
 
 
 class EvidenceLink(EvidenceLinkView):

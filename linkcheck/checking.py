@@ -63,12 +63,12 @@ def record_check(link, outcome, *, now=None):
         health = Link.Health.OK
         fields.update(consecutive_failures=0, health=health, last_ok_at=now,
                       next_check_at=now + datetime.timedelta(days=settings.LINKCHECK_INTERVAL_DAYS))
-    with transaction.atomic():
-        # Conditional on the check we read: of two workers checking the same link at once, one records.
-        updated = Link.objects.filter(pk=link.pk, last_checked_at=link.last_checked_at).update(
-            last_checked_at=now, queued_at=None, **fields
-        )
-        if updated and health == Link.Health.BROKEN and link.health != Link.Health.BROKEN:
-            link.refresh_from_db()
-            transaction.on_commit(lambda: link_broken.send(sender=Link, link=link), robust=True)
+    # One statement, conditional on the check we read: of two workers checking the same link at once, one
+    # records (and only its worker can see the link turn broken).
+    updated = Link.objects.filter(pk=link.pk, last_checked_at=link.last_checked_at).update(
+        last_checked_at=now, queued_at=None, **fields
+    )
+    if updated and health == Link.Health.BROKEN and link.health != Link.Health.BROKEN:
+        link.refresh_from_db()
+        transaction.on_commit(lambda: link_broken.send(sender=Link, link=link), robust=True)
     return health if updated else None

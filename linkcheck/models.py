@@ -8,6 +8,7 @@ copy of a page (a WARC file and its extracted text), made when evidence is added
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,10 +94,15 @@ class CaptureQuerySet(models.QuerySet):
         source of a published claim. A withheld item's copy is never among them (unless the same URL is public
         elsewhere, where readers see it anyway)."""
         public_claims = Claim.objects.public()
+        # As readers see them: the approved copy of each item (an edit since is a draft they do not see).
         urls = (
-            Evidence.objects.filter(claim__in=public_claims, withheld=False).exclude(url="").values("url")
+            Evidence.objects.approved().filter(claim__in=public_claims).exclude(approved__withheld=True)
+            .annotate(public_url=KT("approved__url")).values("public_url")
         )
-        appearance_urls = Appearance.objects.filter(claim__in=public_claims).values("url")
+        appearance_urls = (
+            Appearance.objects.approved().filter(claim__in=public_claims)
+            .annotate(public_url=KT("approved__url")).values("public_url")
+        )
         source_urls = public_claims.exclude(source__url="").values("source__url")
         return self.captured().filter(
             Q(link__url__in=urls) | Q(link__url__in=appearance_urls) | Q(link__url__in=source_urls)

@@ -185,6 +185,12 @@ class ClaimSerializer(AudienceSerializer):
                                          help_text="The ClaimReview this claim was imported from, if any.")
     tipster_email = serializers.CharField(read_only=True, allow_null=True, help_text="A reader tip's e-mail.")
     close_reason = serializers.ChoiceField(choices=Claim.CloseReason.choices, read_only=True, allow_blank=True)
+    pending_changes = serializers.JSONField(
+        read_only=True, allow_null=True, source="draft_fields",
+        help_text="Editors: edits to a public claim that readers do not see until a reviewer approves them "
+                  "(POST approve-update/), as field → new value (ids for claimant, source and topics). The other "
+                  "fields are what readers see.",
+    )
     version = serializers.IntegerField(
         required=False, min_value=1,
         help_text="Read: the claim's version (also its ETag). Write: the version you are changing, when you "
@@ -197,7 +203,7 @@ class ClaimSerializer(AudienceSerializer):
             "id", "text", "slug", "quote", "quote_start", "quote_end", "claimant", "source", "claim_date",
             "language", "topics", "published_verdict", "published_at", "page_url", "imported_from",
             "status", "close_reason", "assignee", "recheck_on", "duplicate_of", "is_reader_tip", "tipster_email",
-            "version", "created_at", "updated_at",
+            "pending_changes", "version", "created_at", "updated_at",
         ]
         read_only_fields = [
             "slug", "quote_start", "quote_end", "published_at", "imported_from", "status", "close_reason",
@@ -205,7 +211,7 @@ class ClaimSerializer(AudienceSerializer):
         ]
         extra_kwargs = {"quote": {"max_length": 5000}}
         editor_only = ["status", "close_reason", "assignee", "recheck_on", "duplicate_of", "is_reader_tip",
-                       "tipster_email"]
+                       "tipster_email", "pending_changes"]
 
     def get_page_url(self, claim) -> str | None:
         return claim_url(claim) if claim.is_public else None
@@ -273,6 +279,7 @@ class ClaimSerializer(AudienceSerializer):
             "duplicate_of": claim.duplicate_of_id,
             "is_reader_tip": claim.is_reader_tip,
             "tipster_email": claim.tipster_email,
+            "pending_changes": claim.draft_fields,
         }
 
 
@@ -341,6 +348,12 @@ class EvidenceSerializer(AudienceSerializer):
         extra_kwargs = {"note": {"max_length": 10_000}}
         editor_only = ["url", "archived_url", "withheld_reason", "added_by_name", "last_checked_at", "last_status"]
 
+    def to_representation(self, evidence):
+        # Readers see the item as a reviewer approved it; the desk's later edits are a draft.
+        if not self.context.get("editor") and evidence.approved is not None:
+            evidence = evidence.public_version()
+        return super().to_representation(evidence)
+
     def hidden_from_public(self, evidence):
         # A withheld item's links would lead straight to the source it protects.
         hidden = ["withheld_reason", "added_by_name", "last_checked_at", "last_status"]
@@ -381,7 +394,7 @@ class VerdictSerializer(AudienceSerializer):
 
 class EventSerializer(AudienceSerializer):
     """One thing that happened to a claim. The public sees public events only, without actor or changes, and
-    a note only on a correction (the correction notice), as on the fact-check page."""
+    a note only on a correction or an update (their public notices), as on the fact-check page."""
 
     # Empty for the event that created the claim.
     from_status = serializers.ChoiceField(choices=Claim.Status.choices, read_only=True, allow_blank=True)
@@ -395,7 +408,10 @@ class EventSerializer(AudienceSerializer):
         editor_only = ["actor_name", "changes", "note"]
 
     def hidden_from_public(self, event):
-        return ["actor_name", "changes"] if event.kind == ClaimEvent.Kind.CORRECTED else self.Meta.editor_only
+        # A correction's or an update's note is its public notice.
+        if event.kind in (ClaimEvent.Kind.CORRECTED, ClaimEvent.Kind.UPDATED):
+            return ["actor_name", "changes"]
+        return self.Meta.editor_only
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -428,6 +444,10 @@ class ApproveSerializer(ActionSerializer):
 
 class SendBackSerializer(ActionSerializer):
     note = serializers.CharField(max_length=5000, help_text="What the proposer should do next.")
+
+
+class ApproveUpdateSerializer(ActionSerializer):
+    note = serializers.CharField(max_length=5000, help_text="What changed, for readers (shown on the public page).")
 
 
 class ReopenSerializer(ActionSerializer):
