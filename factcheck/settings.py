@@ -137,6 +137,9 @@ OUTBOUND_ALLOW_LOOPBACK = envbool("OUTBOUND_ALLOW_LOOPBACK", False)
 CLAIM_TEXT_SOFT_LIMIT = 75
 CLAIM_TEXT_HARD_LIMIT = 200
 
+# Google Fact Check Tools' claims:search (manage.py import_claimreview --google); tests set a loopback address.
+GOOGLE_FACTCHECK_URL = os.environ.get("GOOGLE_FACTCHECK_URL", "").strip()
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -162,6 +165,7 @@ INSTALLED_APPS = [
     "background",
     "linkcheck",
     "notifications",
+    "reviews",  # fact-checks by others: the ClaimReview import
 ]
 
 MIDDLEWARE = [
