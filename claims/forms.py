@@ -245,10 +245,14 @@ class ClaimEditForm(ClaimFieldsForm, VersionedForm):
 
     @staticmethod
     def initial_for(claim):
+        """The claim as the desk works on it: on a public claim, with the draft's changes."""
+        working = claim.working_copy()
+        topics = working.working_topic_ids
         return {
-            "text": claim.text, "quote": claim.quote, "claimant": claim.claimant_id, "source": claim.source_id,
-            "claim_date": claim.claim_date, "language": claim.language, "topics": [t.pk for t in claim.topics.all()],
-            "recheck_on": claim.recheck_on, "version": claim.version,
+            "text": working.text, "quote": working.quote, "claimant": working.claimant_id,
+            "source": working.source_id, "claim_date": working.claim_date, "language": working.language,
+            "topics": [t.pk for t in claim.topics.all()] if topics is None else topics,
+            "recheck_on": working.recheck_on, "version": claim.version,
         }
 
     def changes(self, claim, claimant, source):
@@ -345,6 +349,24 @@ class SendBackForm(VersionedForm):
     note = MultilineField(**required("A note for the proposer is required."), widget=forms.Textarea(attrs={"rows": 2}),
                           label="Note for the proposer",
                            help_text="What needs another look. Required.")
+
+
+class ApproveUpdateForm(VersionedForm):
+    id_prefix = "update"
+
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note for readers",
+                           help_text="What changed, shown on the public page, e.g. Added the Euroclear report of "
+                                     "12 March. Required.")
+
+
+class AppearanceForm(VersionedForm):
+    id_prefix = "appearance"
+
+    url = HttpURLFormField(required=False, label="Web address", help_text="e.g. https://social.example/post/1")
+    outlet = forms.CharField(max_length=200, required=False, help_text="e.g. Telegram channel of the ministry")
+    seen_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              label="Seen on")
+    archived_url = HttpURLFormField(required=False, label="Archived copy", help_text="e.g. a web.archive.org copy")
 
 
 class ReopenForm(VersionedForm):

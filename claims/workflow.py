@@ -679,6 +679,12 @@ def _edit_draft(claim, actor, fields):
     return _commit(claim, actor, Kind.EDITED, changes=changes, note=DRAFT_NOTE if drafted else "")
 
 
+def draft_changes(claim):
+    """The draft's field changes as people read them: {field: [what readers see, the draft]}."""
+    return {name: [_describe(name, _row_value(claim, name)), _describe(name, value)]
+            for name, value in claim.draft_fields.items()}
+
+
 def has_pending_changes(claim):
     """Whether the claim holds changes readers do not see yet."""
     return bool(claim.draft_fields) or any(
@@ -775,8 +781,7 @@ def discard_draft(*, claim, actor, version):
     claim = _lock(claim, version)
     if not _is_drafting(claim) or not has_pending_changes(claim):
         raise WorkflowError("There are no changes to discard.", code="no_change")
-    changes = {name: [_describe(name, value), _describe(name, _row_value(claim, name))]
-               for name, value in claim.draft_fields.items()}
+    changes = {name: [draft, public] for name, (public, draft) in draft_changes(claim).items()}
     for item in [*claim.evidence.all(), *claim.appearances.all()]:
         if item.approved is None:
             item.delete()

@@ -196,6 +196,12 @@ class ClaimSerializer(AudienceSerializer):
                                          help_text="The ClaimReview this claim was imported from, if any.")
     tipster_email = serializers.CharField(read_only=True, allow_null=True, help_text="A reader tip's e-mail.")
     close_reason = serializers.ChoiceField(choices=Claim.CloseReason.choices, read_only=True, allow_blank=True)
+    pending_changes = serializers.JSONField(
+        read_only=True, allow_null=True, source="draft_fields",
+        help_text="Editors: edits to a public claim that readers do not see until a reviewer approves them "
+                  "(POST approve-update/), as field → new value (ids for claimant, source and topics). The other "
+                  "fields are what readers see.",
+    )
     version = serializers.IntegerField(
         required=False, min_value=1,
         help_text="Read: the claim's version (also its ETag). Write: the version you are changing, when you "
@@ -208,7 +214,7 @@ class ClaimSerializer(AudienceSerializer):
             "id", "text", "slug", "quote", "quote_start", "quote_end", "claimant", "source", "claim_date",
             "language", "topics", "published_verdict", "published_at", "page_url", "imported_from",
             "status", "close_reason", "assignee", "recheck_on", "duplicate_of", "is_reader_tip", "tipster_email",
-            "version", "created_at", "updated_at",
+            "pending_changes", "version", "created_at", "updated_at",
         ]
         read_only_fields = [
             "slug", "quote_start", "quote_end", "published_at", "imported_from", "status", "close_reason",
@@ -216,7 +222,7 @@ class ClaimSerializer(AudienceSerializer):
         ]
         extra_kwargs = {"quote": {"max_length": 5000}, "text": {"validators": [visible_text]}}
         editor_only = ["status", "close_reason", "assignee", "recheck_on", "duplicate_of", "is_reader_tip",
-                       "tipster_email"]
+                       "tipster_email", "pending_changes"]
 
     def get_page_url(self, claim) -> str | None:
         return claim_url(claim) if claim.is_public else None
@@ -289,6 +295,7 @@ class ClaimSerializer(AudienceSerializer):
             "duplicate_of": claim.duplicate_of_id,
             "is_reader_tip": claim.is_reader_tip,
             "tipster_email": claim.tipster_email,
+            "pending_changes": claim.draft_fields,
         }
 
 
@@ -473,6 +480,10 @@ class ApproveSerializer(ActionSerializer):
 class SendBackSerializer(ActionSerializer):
     note = serializers.CharField(max_length=5000, validators=[visible_text],
                                  help_text="What the proposer should do next.")
+
+
+class ApproveUpdateSerializer(ActionSerializer):
+    note = serializers.CharField(max_length=5000, help_text="What changed, for readers (shown on the public page).")
 
 
 class ReopenSerializer(ActionSerializer):

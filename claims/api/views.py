@@ -345,6 +345,29 @@ class ReopenClaim(ClaimAction):
         return workflow.reopen(**kwargs)
 
 
+@extend_schema_view(post=extend_schema(
+    summary="Approve a public claim's pending changes (reviewers)",
+    description="Publishes the edits waiting in `pending_changes`, and evidence and appearance changes, with a "
+                "note for readers (a public `updated` event; the ClaimReview gets `dateModified`). Never by "
+                "someone who made one of the changes (409 own_change); `REQUIRED_APPROVALS` apply."))
+class ApproveUpdate(ClaimAction):
+    serializer_class = api.ApproveUpdateSerializer
+
+    def perform(self, **kwargs):
+        return workflow.approve_update(**kwargs)
+
+
+@extend_schema_view(post=extend_schema(
+    summary="Discard a public claim's pending changes (editors)",
+    description="The claim, its evidence and appearances go back to what readers see."))
+class DiscardDraft(ClaimAction):
+    permission = EDITOR_PERMISSION
+    serializer_class = api.ActionSerializer
+
+    def perform(self, **kwargs):
+        return workflow.discard_draft(**kwargs)
+
+
 @extend_schema_view(post=extend_schema(summary="Close (reviewers)",
                                        description="new or researching → closed, with a reason."))
 class CloseClaim(ClaimAction):
