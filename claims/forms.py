@@ -14,7 +14,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.text import slugify
 
-from .models import Claim, Claimant, Evidence, Rating, Source, Topic, http_url
+from .models import MAX_ID, Claim, Claimant, Evidence, Rating, Source, Topic, http_url
 
 # Claimants and sources of this many recently changed claims are offered in the claim forms' menus.
 MENU_SIZE = 100
@@ -59,7 +59,7 @@ class DeskForm(forms.Form):
 class VersionedForm(DeskForm):
     """Every claim form carries the version the editor last saw, so a stale save is caught, not lost."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
 
 
 def language_field(**kwargs):
@@ -302,7 +302,7 @@ class CloseForm(VersionedForm):
 
     reason = forms.ChoiceField(choices=[("", "— choose a reason —"), *Claim.CloseReason.choices], required=False,
                                label="Reason for closing")
-    duplicate_of = forms.IntegerField(required=False, min_value=1, label="Duplicate of claim number",
+    duplicate_of = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Duplicate of claim number",
                                       help_text="Only for duplicates: the number of the original claim, e.g. 42.")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
 

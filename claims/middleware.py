@@ -16,12 +16,15 @@ middleware swaps that 500 for the same 503.
 """
 
 import logging
+import re
 import sys
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template import loader
 
 log = logging.getLogger("claims.outage")
@@ -76,3 +79,80 @@ def _mark_outage(sender, request=None, **kwargs):
 
 
 got_request_exception.connect(_mark_outage, dispatch_uid="claims-database-outage")
+
+
+class RequestGuardMiddleware:
+    """The one gate for input that no page or endpoint can use, before anything reads it:
+
+    - a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (JSON, form or multipart, files included) answers 413 from
+      its Content-Length alone, before a byte is parsed; a form whose fields add up to more answers 413 too;
+    - a NUL character (U+0000) in the path, in any query parameter, in any form field or file name, or in a
+      JSON body (``\\u0000``) answers 400. PostgreSQL cannot store NUL in text and refuses it in a query,
+      while SQLite would store it: refused here, it is treated the same on both databases and never stored.
+
+    Pages get the styled 400 and 413 pages; ``/api/`` gets the API's JSON error (claims/views/errors.py).
+    """
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.refusal(request) or self.get_response(request)
+
+    def refusal(self, request):
+        from claims.views import errors
+
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and content_length(request) > limit:
+            return errors.too_large(request, f"The request body is over the limit of {limit:,} bytes.")
+        try:
+            where = nul_in_request(request, self.FORM_TYPES)
+        except RequestDataTooBig:
+            return errors.too_large(request, f"The request body is over the limit of {limit:,} bytes.")
+        except (SuspiciousOperation, MultiPartParserError, UnicodeDecodeError) as exc:
+            return errors.bad_request(request, message=f"The form could not be read: {exc}")
+        if where is None:
+            return None
+        message = NUL_MESSAGE if where == "" else f"{where}: {NUL_MESSAGE}"
+        if errors.is_api(request):
+            return errors.api_error(400, "invalid", message, errors={where or "non_field_errors": [NUL_MESSAGE]})
+        return errors.bad_request(request, message=message)
+
+
+NUL_MESSAGE = "A NUL character (\\0, %00) is not allowed in text."
+# An escaped \u0000 in JSON: an odd number of backslashes before u0000 (an even number escapes themselves).
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def content_length(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def nul_in_request(request, form_types):
+    """Where a NUL is: the name of the parameter or field that holds one, "" for the path or a JSON body, or
+    None when there is none."""
+    if "\x00" in request.path_info:
+        return ""
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            return name.replace("\x00", "\\0")
+    if request.method in ("GET", "HEAD", "OPTIONS") or not content_length(request):
+        return None
+    content_type = request.content_type or ""
+    if content_type in form_types:
+        for name, values in request.POST.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name.replace("\x00", "\\0")
+        for name, upload in request.FILES.items():
+            if "\x00" in name or "\x00" in (upload.name or ""):
+                return name.replace("\x00", "\\0")
+    elif content_type == "application/json" or content_type.endswith("+json"):
+        body = request.body
+        if b"\x00" in body or JSON_NUL.search(body):
+            return ""
+    return None

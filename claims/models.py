@@ -16,6 +16,19 @@ from django.utils.text import slugify
 
 from . import search
 
+# The largest id (and version) a 64-bit integer column holds on both databases: a number past it in a query
+# raised OverflowError on SQLite, so every form, filter and serializer that takes an id stops there.
+MAX_ID = 2**63 - 1
+
+
+def as_id(value):
+    """``value`` (a query parameter, say) as an id, or None when it is not one. ``str.isdigit`` alone lets
+    through "²" and other digits that ``int`` refuses, and numbers past 64 bits."""
+    value = str(value) if value is not None else ""
+    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    return None
+
 # Below this resemblance (0..1) a claim is not worth showing as a possible duplicate.
 SIMILARITY_THRESHOLD = 0.3
 
@@ -45,8 +58,8 @@ class MenuQuerySet(models.QuerySet):
         recent = Claim.objects.exclude(**{field: None}).order_by("-updated_at", "-id").values(field)[:size]
         newest = self.order_by("-id").values("pk")[: max(size // 10, 1)]
         wanted = Q(pk__in=recent) | Q(pk__in=newest)
-        if keep is not None and str(keep).isdigit():
-            wanted |= Q(pk=int(keep))
+        if as_id(keep) is not None:
+            wanted |= Q(pk=as_id(keep))
         return self.filter(wanted).order_by(*self.menu_order)
 
 

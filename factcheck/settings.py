@@ -154,6 +154,8 @@ MIDDLEWARE = [
     # Outside the public cache, so that a cached page gets a fresh policy header too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body or the query: oversized bodies (413) and NUL characters (400).
+    "claims.middleware.RequestGuardMiddleware",
     # Outside everything that may touch the database (sessions, users, views): a database outage becomes a
     # 503 page or JSON error instead of a 500. Static files (WhiteNoise) need no database and stay above it.
     "claims.middleware.DatabaseOutageMiddleware",

@@ -58,7 +58,10 @@ def api_exception_handler(exc, context):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {"code": "invalid", "detail": _first_message(errors), "errors": errors}
     else:
-        response.data = {"code": _code(exc), "detail": str(response.data.get("detail", ""))}
+        detail = str(response.data.get("detail", ""))
+        response.data = {"code": _code(exc), "detail": detail}
+        if response.status_code == status.HTTP_400_BAD_REQUEST:  # a parse error: the error body's errors too
+            response.data["errors"] = {"non_field_errors": [detail]}
     return response
 
 

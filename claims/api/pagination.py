@@ -2,8 +2,17 @@
 
 Each view names its ordering (``cursor_ordering``); the last key is always the primary key, so no two rows
 tie and a page boundary is never ambiguous.
+
+A cursor is the client's to send back unchanged, but nothing stops a client from writing its own. DRF checks
+that it decodes; the position inside it (``p=``) goes into the query as it is, so a position that is not a
+value of the ordering's first field (``p=notadate`` on a date, a number past 64 bits, a NUL) raised a 500
+from the database or the field. Any such cursor is DRF's own "Invalid cursor" 404, like one that does not
+decode.
 """
 
+from django.core.exceptions import ValidationError
+from django.db import DataError
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
 
@@ -14,3 +23,10 @@ class CursorPage(CursorPagination):
 
     def get_ordering(self, request, queryset, view):
         return tuple(view.cursor_ordering)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            # Requests run in autocommit (no ATOMIC_REQUESTS), so PostgreSQL's refusal spoils no transaction.
+            return super().paginate_queryset(queryset, request, view)
+        except (ValidationError, ValueError, TypeError, OverflowError, DataError):
+            raise NotFound(self.invalid_cursor_message) from None

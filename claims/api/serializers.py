@@ -7,7 +7,7 @@ history. Related objects are written as ids and read as small nested objects.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.utils import timezone
 from django.utils.functional import cached_property
 from rest_framework import serializers
@@ -15,8 +15,9 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.validators import UniqueValidator
 
+from claims import models
 from claims.jsonld import claim_review, claim_url
-from claims.models import Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict
+from claims.models import MAX_ID, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url
 from claims.rendering import render_markdown
 
 bcp47 = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", "Enter a BCP-47 language tag, e.g. en or pt-BR.")
@@ -62,8 +63,19 @@ class StrictSerializerMixin:
         return values
 
 
+class HttpURLField(serializers.URLField):
+    # The models' http(s)-only rule. DRF drops a model URLField's validators for its own URLValidator, which
+    # allows ftp: and ftps:; those reached the JSON-LD of claimants and sources.
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)] + [http_url]
+
+
 class AudienceSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     # Nulls the ``Meta.editor_only`` fields for callers who are not editors (``context["editor"]``).
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.HttpURLField: HttpURLField}
 
     def get_fields(self):
         fields = super().get_fields()
@@ -321,7 +333,7 @@ class VersionField(serializers.IntegerField):
     """The claim version the caller is changing, when it sends no If-Match header."""
 
     def __init__(self, **kwargs):
-        super().__init__(write_only=True, required=False, min_value=1,
+        super().__init__(write_only=True, required=False, min_value=1, max_value=MAX_ID,
                          help_text="The claim's version, when you send no If-Match header.", **kwargs)
 
 

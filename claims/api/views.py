@@ -16,19 +16,19 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, renderer_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from claims import workflow
-from claims.models import Claim, Claimant, ClaimEvent, Rating
+from claims.models import MAX_ID, Claim, Claimant, ClaimEvent, Rating
 from claims.workflow import EDITOR_PERMISSION, REVIEWER_PERMISSION, StaleVersion
 
 from . import serializers as api
 from .exceptions import PreconditionRequired, etag
 from .filters import ClaimFilter
 from .pagination import CursorPage
+from .parsers import StrictJSONParser
 from .permissions import (
     is_editor,
     require,
@@ -50,7 +50,7 @@ class APIBase(GenericAPIView):
     # Reads are open; writes need credentials (401). Roles are checked after the lookup, in each view.
     permission_classes = [IsAuthenticatedOrReadOnly]
     # DRF's JSON parser reads request.body, which enforces DATA_UPLOAD_MAX_MEMORY_SIZE (413, exceptions.py).
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
     renderer_classes = [JSONRenderer]
     throttle_classes = [AnonThrottle, UserThrottle]
     pagination_class = CursorPage
@@ -217,7 +217,7 @@ class ClaimEvidence(EvidenceResponse, ClaimScoped):
 
 
 class VersionQuery(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 @extend_schema(tags=["evidence"])

@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from rest_framework.authtoken.models import Token
 
 from .common import desk_view
 
 
 @desk_view
-@require_GET
+@require_safe
 def profile(request):
     token = Token.objects.filter(user=request.user).first()
     return render(request, "desk/profile.html", {"token": token})

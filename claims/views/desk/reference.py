@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html, format_html_join
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from claims.forms import ClaimantForm, SourceForm
 from claims.models import Claim, Claimant, Source
@@ -14,7 +14,7 @@ from .common import desk_view, paginate
 
 
 @desk_view
-@require_GET
+@require_safe
 def source_list(request):
     q = request.GET.get("q", "").strip()
     sources = Source.objects.annotate(claim_count=Count("claims")).order_by("-published_on", "-id")
@@ -24,7 +24,7 @@ def source_list(request):
 
 
 @desk_view
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def source_edit(request, pk=None):
     source = get_object_or_404(Source, pk=pk) if pk is not None else None
     form = SourceForm(request.POST or None, instance=source)
@@ -37,7 +37,7 @@ def source_edit(request, pk=None):
 
 
 @desk_view
-@require_GET
+@require_safe
 def source_annotated(request, pk):
     source = get_object_or_404(Source, pk=pk)
     claims = Claim.objects.for_desk(request.user).filter(source=source)
@@ -81,7 +81,7 @@ def annotate(source, claims):
 
 
 @desk_view
-@require_GET
+@require_safe
 def claimant_list(request):
     q = request.GET.get("q", "").strip()
     claimants = Claimant.objects.annotate(claim_count=Count("claims")).order_by("name", "id")
@@ -91,7 +91,7 @@ def claimant_list(request):
 
 
 @desk_view
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def claimant_edit(request, pk=None):
     claimant = get_object_or_404(Claimant, pk=pk) if pk is not None else None
     form = ClaimantForm(request.POST or None, instance=claimant)
