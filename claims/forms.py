@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.validators import RegexValidator
 from django.db.models import Q
-from django.utils.text import slugify
 
 from .models import MAX_ID, Claim, Claimant, Evidence, Rating, Source, Topic, http_url
+from .reference import new_claimant, source_at, unique_slug
 
 # Claimants and sources of this many recently changed claims are offered in the claim forms' menus.
 MENU_SIZE = 100
@@ -93,14 +93,6 @@ class RatingChoiceField(forms.ModelChoiceField):
         return f"{rating.label} — {rating.definition}"
 
 
-def unique_slug(model, value, *, fallback):
-    base = slugify(value)[:190].strip("-") or fallback
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Claims.
 
@@ -171,15 +163,11 @@ class ClaimFieldsForm(DeskForm):
         data = self.cleaned_data
         claimant, source = data.get("claimant"), data.get("source")
         if data.get("new_claimant_name"):  # a new claimant, even of a name already known: people share names
-            claimant = Claimant.objects.create(
-                name=data["new_claimant_name"], description=data.get("new_claimant_description", ""),
-                slug=unique_slug(Claimant, data["new_claimant_name"], fallback="claimant"),
-            )
+            claimant = new_claimant(name=data["new_claimant_name"],
+                                    description=data.get("new_claimant_description", ""))
         url = data.get("new_source_url", "")
         if url or data.get("new_source_title"):  # likewise a source already at that address
-            source = Source.objects.at(url).first() or Source.objects.create(
-                title=data["new_source_title"], url=url, language=data["language"]
-            )
+            source = source_at(url, title=data["new_source_title"], language=data["language"])
         return claimant, source
 
 
@@ -351,8 +339,9 @@ class ClaimantForm(forms.ModelForm):
 
     def save(self, commit=True):
         claimant = super().save(commit=False)
-        if not claimant.slug:
+        if claimant._state.adding:
             # The slug is the public address; it is set once and kept, so links stay valid after a rename.
+            # Made again on each try: a concurrent save may have taken the last one (claims/reference.py).
             claimant.slug = unique_slug(Claimant, claimant.name, fallback="claimant")
         if commit:
             claimant.save()

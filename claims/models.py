@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -125,6 +126,11 @@ class Claimant(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            # A slug is an address: Sergey-Lavrov and sergey-lavrov must not be two claimants.
+            models.UniqueConstraint(Lower("slug"), name="claimant_slug_unique_any_case",
+                                    violation_error_message="A claimant with this slug already exists."),
+        ]
 
     def __str__(self):
         return self.name
@@ -139,6 +145,10 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("slug"), name="topic_slug_unique_any_case",
+                                    violation_error_message="A topic with this slug already exists."),
+        ]
 
     def __str__(self):
         return self.name

@@ -116,7 +116,8 @@ class ClaimantSummarySerializer(serializers.ModelSerializer):
 class ClaimantSerializer(AudienceSerializer):
     """Who makes claims: a person, an organisation or unnamed sources."""
 
-    slug = serializers.SlugField(max_length=200, required=False, validators=[UniqueValidator(Claimant.objects.all())],
+    slug = serializers.SlugField(max_length=200, required=False,
+                                 validators=[UniqueValidator(Claimant.objects.all(), lookup="iexact")],
                                  help_text="e.g. sergey-lavrov; made from the name when left out.")
 
     class Meta:
@@ -140,8 +141,17 @@ class SourceSerializer(AudienceSerializer):
         extra_kwargs = {"language": {"validators": [bcp47]}}
         editor_only = ["text"]
 
+    def validate_url(self, url):
+        other = Source.objects.at(url).exclude(pk=getattr(self.instance, "pk", None)).first() if url else None
+        if other is not None:
+            raise serializers.ValidationError(f"Source {other.pk} (“{other.title}”) already has this address.")
+        return url
+
 
 class TopicSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=100, validators=[UniqueValidator(Topic.objects.all(), lookup="iexact")],
+                                 help_text="e.g. frozen-assets")
+
     class Meta:
         model = Topic
         fields = ["id", "slug", "name"]

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.text import slugify
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
@@ -22,10 +21,11 @@ from rest_framework.response import Response
 
 from claims import workflow
 from claims.models import MAX_ID, Claim, Claimant, ClaimEvent, Rating
+from claims.reference import LostRace, save_unique, unique_slug
 from claims.workflow import EDITOR_PERMISSION, REVIEWER_PERMISSION, StaleVersion
 
 from . import serializers as api
-from .exceptions import PreconditionRequired, etag
+from .exceptions import Conflict, PreconditionRequired, etag
 from .filters import ClaimFilter
 from .pagination import CursorPage
 from .parsers import StrictJSONParser
@@ -381,8 +381,9 @@ class ReferenceList(APIBase):
         require(request.user, self.permission)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        serializer.save(**self.defaults(serializer.validated_data))
-        return Response(serializer.data, status=status.HTTP_201_CREATED)
+        saved = save_reference(serializer, lambda: self.get_serializer(data=request.data),
+                               lambda data: self.defaults(data))
+        return Response(saved.data, status=status.HTTP_201_CREATED)
 
     def defaults(self, data):
         return {}
@@ -403,8 +404,28 @@ class ReferenceDetail(APIBase):
         require(request.user, self.permission)
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return Response(serializer.data)
+        saved = save_reference(serializer, lambda: self.get_serializer(instance, data=request.data, partial=True))
+        return Response(saved.data)
+
+
+def save_reference(serializer, fresh, defaults=lambda data: {}):
+    """Save a validated reference serializer. When a concurrent save takes one of its unique values first, a
+    ``fresh()`` serializer validates the input again: a value the client chose now collides with the winner
+    and is a 400 naming the field; a slug made from a name is made again (claims/reference.py)."""
+    current = [serializer]
+
+    def save():
+        current[0].save(**defaults(current[0].validated_data))
+        return current[0]
+
+    def revalidate():
+        current[0] = fresh()
+        current[0].is_valid(raise_exception=True)
+
+    try:
+        return save_unique(save, revalidate=revalidate)
+    except LostRace as exc:
+        raise Conflict(str(exc)) from None
 
 
 def reference_list_schema(noun, serializer):
@@ -432,7 +453,7 @@ class ClaimantList(ReferenceList):
     cursor_ordering = ("name", "id")
 
     def defaults(self, data):
-        return {} if data.get("slug") else {"slug": unique_claimant_slug(data["name"])}
+        return {} if data.get("slug") else {"slug": unique_slug(Claimant, data["name"], fallback="claimant")}
 
 
 @extend_schema(tags=["claimants"])
@@ -444,12 +465,6 @@ class ClaimantDetail(ReferenceDetail):
     lookup_url_kwarg = "claimant_id"
 
 
-def unique_claimant_slug(name):
-    base = slugify(name)[:190] or "claimant"
-    slug, n = base, 2
-    while Claimant.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 @extend_schema(tags=["sources"])

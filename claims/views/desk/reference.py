@@ -9,8 +9,24 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from claims.forms import ClaimantForm, SourceForm
 from claims.models import Claim, Claimant, Source
+from claims.reference import LostRace, save_unique
 
 from .common import desk_view, paginate
+
+
+def save_form(form):
+    """``form.save()``; None, with the error on the form, when a concurrent save took its name or address
+    (claims/reference.py)."""
+
+    def revalidate():
+        form.full_clean()  # the unique checks now see the winner, and name the field
+        return form.is_valid()
+
+    try:
+        return save_unique(form.save, revalidate=revalidate)
+    except LostRace as exc:
+        form.add_error(None, str(exc))
+        return None
 
 
 @desk_view
@@ -28,8 +44,8 @@ def source_list(request):
 def source_edit(request, pk=None):
     source = get_object_or_404(Source, pk=pk) if pk is not None else None
     form = SourceForm(request.POST or None, instance=source)
-    if request.method == "POST" and form.is_valid():
-        source = form.save()
+    if request.method == "POST" and form.is_valid() and (saved := save_form(form)):
+        source = saved
         messages.success(request, f"Source “{source.title}” saved.")
         return redirect("desk:source", pk=source.pk)
     claims = Claim.objects.for_desk(request.user).filter(source=source) if source else Claim.objects.none()
@@ -95,8 +111,8 @@ def claimant_list(request):
 def claimant_edit(request, pk=None):
     claimant = get_object_or_404(Claimant, pk=pk) if pk is not None else None
     form = ClaimantForm(request.POST or None, instance=claimant)
-    if request.method == "POST" and form.is_valid():
-        claimant = form.save()
+    if request.method == "POST" and form.is_valid() and (saved := save_form(form)):
+        claimant = saved
         messages.success(request, f"Claimant “{claimant.name}” saved.")
         return redirect("desk:claimant", pk=claimant.pk)
     claims = Claim.objects.for_desk(request.user).filter(claimant=claimant) if claimant else Claim.objects.none()
