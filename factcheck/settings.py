@@ -120,6 +120,9 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if 
 SITE_URL = envurl("SITE_URL", "http://127.0.0.1:8000")
 ORGANIZATION_NAME = os.environ.get("ORGANIZATION_NAME", "The Fact-Check Desk")
 REQUIRED_APPROVALS = envint("REQUIRED_APPROVALS", 1, minimum=1)
+# How many reverse proxies in front of the app append to X-Forwarded-For; the client's address is the one the
+# outermost of them saw (claims/addresses.py). 0: the header is ignored and the peer's address counts.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Reader tips (/submit/) accepted per IP address per hour; counted in the shared cache.
 READER_TIPS_PER_HOUR = envint("READER_TIPS_PER_HOUR", 5, minimum=1)
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
@@ -167,6 +170,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication, so that only anonymous reads of public pages and the API are served from it.
     "claims.caching.PublicCacheMiddleware",
+    # Throttles password guessing per address and per account (claims/logins.py), before axes' own lockout.
+    "claims.logins.LoginThrottleMiddleware",
     # Last, so that it sees the authenticated user and can lock out repeated failures.
     "axes.middleware.AxesMiddleware",
 ]
@@ -225,6 +230,14 @@ AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "claims.addresses.client_ip"
+# Every failure is logged with its time, so that claims/logins.py can count them per address and per account.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Guessing across accounts from one address, or at one account from many (claims/logins.py, docs/robustness.md).
+LOGIN_WINDOW_MINUTES = envint("LOGIN_WINDOW_MINUTES", 15, minimum=1)
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+LOGIN_FAILURES_PER_ACCOUNT = envint("LOGIN_FAILURES_PER_ACCOUNT", 10, minimum=1)
+LOGIN_ACCOUNT_DELAY_SECONDS = envint("LOGIN_ACCOUNT_DELAY_SECONDS", 30, minimum=1)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -294,6 +307,9 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # The throttles take the client's address from claims.addresses (TRUSTED_PROXY_COUNT); this is for any
+    # other DRF code that reads NUM_PROXIES.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
         "user": os.environ.get("API_USER_RATE", "1200/minute"),

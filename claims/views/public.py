@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_safe
 
 from claims import caching, jsonld, workflow
+from claims.addresses import client_ip
 from claims.forms import ReaderTipForm
 from claims.models import Claim, ClaimEvent, Evidence, Rating
 
@@ -318,12 +319,13 @@ def submit(request):
     honeypot field that a person never sees: a bot that fills it is thanked and ignored."""
     if request.method != "POST":
         return render(request, "public/submit.html", {"form": ReaderTipForm()})
-    if not _count_tip(request):
-        return render(request, "public/submit_limited.html", {"per_hour": settings.READER_TIPS_PER_HOUR},
-                      status=429)
     form = ReaderTipForm(request.POST)
     if form.is_bot():
         return redirect("public:submit_thanks")
+    if _tips_sent(request) >= settings.READER_TIPS_PER_HOUR:
+        # The form comes back as the reader typed it, so that nothing is lost when they try again later.
+        return render(request, "public/submit.html", {"form": form, "limited": settings.READER_TIPS_PER_HOUR},
+                      status=429)
     if form.is_valid():
         try:
             workflow.create_claim(actor=None, is_reader_tip=True, text=form.cleaned_data["text"],
@@ -331,21 +333,30 @@ def submit(request):
         except workflow.WorkflowError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
+            _count_tip(request)
             return redirect("public:submit_thanks")
     return render(request, "public/submit.html", {"form": form}, status=400)
 
 
+def _tip_key(request):
+    return f"reader-tip:{client_ip(request)}"
+
+
+def _tips_sent(request):
+    """Tips accepted from this address in the current hour. Only accepted tips count: a refused form (empty,
+    a javascript: link) uses none of the allowance."""
+    return cache.get(_tip_key(request), 0)
+
+
 def _count_tip(request):
-    """Count this tip against the sender's hourly allowance; False once it is spent. The count lives in
-    the shared cache (Redis in production), so every app server sees the same number."""
-    key = f"reader-tip:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    """Count an accepted tip against the sender's hourly allowance. The count lives in the shared cache, so
+    every app server sees the same number."""
+    key = _tip_key(request)
     cache.add(key, 0, timeout=TIP_WINDOW_SECONDS)
     try:
-        count = cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=TIP_WINDOW_SECONDS)
-        count = 1
-    return count <= settings.READER_TIPS_PER_HOUR
 
 
 @require_safe
