@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission
 from django.core.validators import RegexValidator
 from django.db.models import Q
 
-from .models import MAX_ID, Claim, Claimant, Evidence, Rating, Source, Topic, http_url
+from .models import MAX_ID, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url, limit
 from .reference import new_claimant, source_at, unique_slug
 
 # Claimants and sources of this many recently changed claims are offered in the claim forms' menus.
@@ -24,6 +24,10 @@ TEXT_TOO_LONG = (
     "The claim text is %(show_value)d characters; the limit is %(limit_value)d. "
     "Word it more briefly and keep the full wording in the quote."
 )
+
+
+# Notes and reasons become the event's note: its limit is theirs.
+NOTE_LIMIT = limit(ClaimEvent, "note")
 
 
 class HttpURLFormField(forms.URLField):
@@ -111,7 +115,7 @@ class ClaimFieldsForm(DeskForm):
         f"for search results; the limit is {settings.CLAIM_TEXT_HARD_LIMIT}.",
     )
     quote = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        required=False, max_length=limit(Claim, "quote"), widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text="Verbatim from the source, a sentence or two. Found in the source’s full text, it is highlighted.",
     )
     claimant = forms.ModelChoiceField(
@@ -215,7 +219,8 @@ class EvidenceForm(VersionedForm):
     url = HttpURLFormField(required=False, label="Web address",
                            help_text="http:// or https:// only; leave empty for an interview or a note.")
     publisher = forms.CharField(max_length=200, required=False, help_text="e.g. Euroclear")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Excerpt or note",
+    note = forms.CharField(required=False, max_length=limit(Evidence, "note"), widget=forms.Textarea(attrs={"rows": 3}),
+                           label="Excerpt or note",
                            help_text="The excerpt, or what this shows.")
     stance = forms.ChoiceField(choices=Evidence.Stance.choices, initial=Evidence.Stance.CONTEXT,
                                widget=forms.RadioSelect)
@@ -242,11 +247,11 @@ class VerdictForm(VersionedForm):
         help_text="One or two sentences; readers and search engines see it beside the rating.",
     )
     analysis = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 8}),
+        required=False, max_length=limit(Verdict, "analysis"), widget=forms.Textarea(attrs={"rows": 8}),
         help_text="The write-up, in Markdown: **bold**, *italic*, [link](https://…), lists. Use “Preview” to check it.",
     )
     correction_note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="This verdict replaces a published one: say what changed and why. Readers see this note.",
     )
 
@@ -259,9 +264,10 @@ class VerdictForm(VersionedForm):
 class ApproveForm(VersionedForm):
     id_prefix = "approve"
 
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+    note = forms.CharField(required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 2}),
+                           label="Note (optional)")
     correction_note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when this verdict replaces a published one and the proposer gave none.",
     )
 
@@ -274,14 +280,16 @@ class ApproveForm(VersionedForm):
 class SendBackForm(VersionedForm):
     id_prefix = "send-back"
 
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note for the proposer",
+    note = forms.CharField(required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 2}),
+                           label="Note for the proposer",
                            help_text="What needs another look. Required.")
 
 
 class ReopenForm(VersionedForm):
     id_prefix = "reopen"
 
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for reopening",
+    reason = forms.CharField(required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 2}),
+                           label="Reason for reopening",
                              help_text="e.g. Eurostat revised the figure on 3 March. Required.")
 
 
@@ -292,7 +300,8 @@ class CloseForm(VersionedForm):
                                label="Reason for closing")
     duplicate_of = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Duplicate of claim number",
                                       help_text="Only for duplicates: the number of the original claim, e.g. 42.")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+    note = forms.CharField(required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 2}),
+                           label="Note (optional)")
 
 
 class AssignForm(VersionedForm):

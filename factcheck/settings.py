@@ -132,6 +132,9 @@ if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
 # Claim text: ClaimReview wants ~75 characters; past that the desk warns, past the hard limit it refuses.
 CLAIM_TEXT_SOFT_LIMIT = 75
 CLAIM_TEXT_HARD_LIMIT = 200
+# Evidence items one claim can hold: past this a fact-check page stops being readable (400 items made a
+# 3.6 MB page). Every other text limit is its field's max_length in claims/models.py.
+MAX_EVIDENCE_PER_CLAIM = envint("MAX_EVIDENCE_PER_CLAIM", 50, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -17,9 +17,11 @@ from rest_framework.validators import UniqueValidator
 
 from claims import models
 from claims.jsonld import claim_review, claim_url
-from claims.models import MAX_ID, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url
+from claims.models import MAX_ID, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url, limit
 from claims.rendering import render_markdown
 
+# The notes and reasons of workflow actions become the event's note: its limit is theirs.
+NOTE_LIMIT = limit(ClaimEvent, "note")
 bcp47 = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", "Enter a BCP-47 language tag, e.g. en or pt-BR.")
 # DRF's own date output (ISO 8601 unless settings say otherwise), for the hand-written read paths.
 DATE = serializers.DateField()
@@ -225,7 +227,6 @@ class ClaimSerializer(AudienceSerializer):
             "slug", "quote_start", "quote_end", "published_at", "imported_from", "status", "close_reason",
             "duplicate_of", "is_reader_tip", "tipster_email", "created_at", "updated_at",
         ]
-        extra_kwargs = {"quote": {"max_length": 5000}}
         editor_only = ["status", "close_reason", "assignee", "recheck_on", "duplicate_of", "is_reader_tip",
                        "tipster_email"]
 
@@ -360,7 +361,6 @@ class EvidenceSerializer(AudienceSerializer):
             "withheld_reason", "added_by_name", "added_at", "last_checked_at", "last_status", "version",
         ]
         read_only_fields = ["claim", "added_at", "last_checked_at", "last_status"]
-        extra_kwargs = {"note": {"max_length": 10_000}}
         editor_only = ["url", "archived_url", "withheld_reason", "added_by_name", "last_checked_at", "last_status"]
 
     def hidden_from_public(self, evidence):
@@ -391,7 +391,6 @@ class VerdictSerializer(AudienceSerializer):
             "correction_note", "proposed_by_name", "proposed_at", "is_published", "version",
         ]
         read_only_fields = ["claim", "rating_label", "rating_value", "proposed_by_name", "proposed_at"]
-        extra_kwargs = {"analysis": {"max_length": 50_000}, "correction_note": {"max_length": 5000}}
         editor_only = ["proposed_by_name"]
 
     def get_analysis_html(self, verdict) -> str:
@@ -441,24 +440,24 @@ class StartSerializer(ActionSerializer):
 
 
 class ApproveSerializer(ActionSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_LIMIT)
     correction_note = serializers.CharField(
-        required=False, allow_blank=True, max_length=5000,
+        required=False, allow_blank=True, max_length=NOTE_LIMIT,
         help_text="Required when the verdict replaces a published one, unless the proposal carries it.",
     )
 
 
 class SendBackSerializer(ActionSerializer):
-    note = serializers.CharField(max_length=5000, help_text="What the proposer should do next.")
+    note = serializers.CharField(max_length=NOTE_LIMIT, help_text="What the proposer should do next.")
 
 
 class ReopenSerializer(ActionSerializer):
-    reason = serializers.CharField(max_length=5000, help_text="Why the claim is looked at again.")
+    reason = serializers.CharField(max_length=NOTE_LIMIT, help_text="Why the claim is looked at again.")
 
 
 class CloseSerializer(ActionSerializer):
     reason = serializers.ChoiceField(choices=Claim.CloseReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_LIMIT)
     duplicate_of = serializers.PrimaryKeyRelatedField(
         queryset=Claim.objects.all(), required=False, allow_null=True,
         help_text="The original claim's id, when the reason is duplicate.",

@@ -40,4 +40,43 @@ class Migration(migrations.Migration):
             model_name='topic',
             constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('slug'), name='topic_slug_unique_any_case', violation_error_message='A topic with this slug already exists.'),
         ),
+            # A TextField's max_length is the app's limit, not the column's: state only, or SQLite would rebuild each
+        # table (and trip over the search triggers) for a change that leaves every column as it is.
+        migrations.SeparateDatabaseAndState(state_operations=[
+            migrations.AlterField(
+                model_name='claim',
+                name='quote',
+                field=models.TextField(blank=True, help_text='Verbatim from the source, a sentence or two.', max_length=5000),
+            ),
+            migrations.AlterField(
+                model_name='claimevent',
+                name='note',
+                field=models.TextField(blank=True, max_length=5000),
+            ),
+            migrations.AlterField(
+                model_name='evidence',
+                name='note',
+                field=models.TextField(blank=True, help_text='The excerpt or what this shows.', max_length=10000),
+            ),
+            migrations.AlterField(
+                model_name='rating',
+                name='definition',
+                field=models.TextField(help_text='e.g. The statement is accurate but leaves out important context.', max_length=2000),
+            ),
+            migrations.AlterField(
+                model_name='source',
+                name='text',
+                field=models.TextField(blank=True, help_text='The full text, pasted only to locate quotes. Never shown on public pages.', max_length=500000),
+            ),
+            migrations.AlterField(
+                model_name='verdict',
+                name='analysis',
+                field=models.TextField(blank=True, help_text='The write-up, in Markdown.', max_length=50000),
+            ),
+            migrations.AlterField(
+                model_name='verdict',
+                name='correction_note',
+                field=models.TextField(blank=True, help_text='What changed and why, when this verdict replaces a published one.', max_length=5000),
+            ),
+        ]),
     ]

@@ -175,3 +175,65 @@ def test_a_forged_device_cookie_exempts_nobody(client, editor, settings):
         login(client, "erin", f"guess{n}", f"203.0.113.{n}")
     client.cookies[DEVICE_COOKIE] = '["erin"]'
     assert login(client, "erin", "guess-x", "203.0.113.77").status_code == 429
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Request and field sizes: one limit per field (its max_length), the same for the desk, the API and imports.
+
+
+def test_a_quote_has_one_limit_for_the_desk_the_api_and_the_workflow(editor, editor_client, api_client_with_token):
+    from claims import workflow
+    from claims.models import Claim, limit
+
+    too_long = "q" * (limit(Claim, "quote") + 1)
+    claimant = ClaimantFactory()
+    desk = editor_client.post("/desk/claims/new/", {"text": "A claim", "quote": too_long, "claimant": claimant.pk,
+                                                    "language": "en", "confirm_new": "on"})
+    assert desk.status_code in (200, 400)
+    assert "at most 5000 characters" in desk.content.decode() or "at most 5,000 characters" in desk.content.decode()
+    api = api_client_with_token.post("/api/v1/claims/", {"text": "A claim", "quote": too_long,
+                                                         "claimant": claimant.pk}, format="json")
+    assert api.status_code == 400
+    assert "quote" in api.json()["errors"]
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.create_claim(actor=editor, text="A claim", claimant=claimant, quote=too_long)
+    assert refused.value.field == "quote"
+    assert not Claim.objects.exists()
+
+
+def test_a_verdict_analysis_past_its_limit_is_refused_by_the_workflow(editor):
+    from claims import workflow
+    from claims.models import Verdict, limit
+
+    from .factories import rating, researching_claim
+
+    claim = researching_claim(actor=editor)
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.propose_verdict(claim=claim, actor=editor, version=claim.version, rating=rating(),
+                                 summary="Wrong.", analysis="a" * (limit(Verdict, "analysis") + 1))
+    assert refused.value.field == "analysis"
+
+
+def test_a_claim_holds_at_most_the_documented_number_of_evidence_items(editor, editor_client,
+                                                                       api_client_with_token, settings):
+    from .factories import researching_claim
+
+    settings.MAX_EVIDENCE_PER_CLAIM = 2
+    claim = researching_claim(actor=editor, evidence=2)
+    api = api_client_with_token.post(f"/api/v1/claims/{claim.pk}/evidence/",
+                                     {"title": "Third", "version": claim.version}, format="json")
+    assert api.status_code == 409
+    assert api.json()["code"] == "too_much_evidence"
+    desk = editor_client.post(f"/desk/claims/{claim.pk}/evidence/", {"title": "Third", "stance": "context",
+                                                                    "version": claim.version})
+    assert "the most one claim can hold" in desk.content.decode()
+    assert claim.evidence.count() == 2
+
+
+def test_an_oversized_body_is_413_before_it_is_read(api_client_with_token, anonymous, settings, db):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+    big = "x" * 4096
+    assert api_client_with_token.post("/api/v1/topics/", {"name": big, "slug": "big"}, format="json").status_code == 413
+    page = anonymous.post("/submit/", {"text": big})
+    assert page.status_code == 413
+    assert "too large" in page.content.decode().lower()
