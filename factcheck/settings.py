@@ -4,7 +4,9 @@ Every variable is read through a typed helper that names the variable when its v
 so a typo stops start-up with a clear ``ImproperlyConfigured`` instead of a surprise later.
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -126,6 +128,10 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Reader tips (/submit/) accepted per IP address per hour; counted in the shared cache.
 READER_TIPS_PER_HOUR = envint("READER_TIPS_PER_HOUR", 5, minimum=1)
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# The shared cache's folder when there is no REDIS_URL. The default is one per checkout and database, so that
+# two apps on one machine never share pages.
+_CACHE_OWNER = hashlib.sha256(f"{BASE_DIR}|{os.environ.get('DATABASE_URL', '')}".encode()).hexdigest()[:12]
+CACHE_DIR = os.environ.get("CACHE_DIR", "").strip() or str(Path(tempfile.gettempdir(), f"factcheck-{_CACHE_OWNER}"))
 if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
     raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL; got {REDIS_URL!r}.")
 
@@ -205,7 +211,18 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis: files on this machine, which every worker process and thread sees at once. A per-process
+    # memory cache would leave each gunicorn worker its own page cache, and an edit would invalidate one of
+    # them (9 of 20 readers got the old page a second later). Files serve one machine; Redis serves several.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            # Past this many files, a third are dropped at random; a dropped generation token only makes the
+            # pages keyed on it misses (claims/caching.py).
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 5000, minimum=100)},
+        }
+    }
 
 # Anonymous public pages and API reads are cached this long (0 turns the cache off); publication,
 # correction and edits invalidate exactly what they affect at once (claims/caching.py).

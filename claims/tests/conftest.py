@@ -21,10 +21,18 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(autouse=True)
-def no_public_cache(settings):
+def no_public_cache(settings, cache_dir):
     # Cache invalidation runs on commit, and most tests roll back instead: they would read stale pages.
     # test_caching.py turns the cache on and commits for real.
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        # The run's own folder: never the pages of a server running from the same checkout.
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": cache_dir}}
     settings.PUBLIC_CACHE_SECONDS = 0
     settings.PUBLIC_DATA_CACHE = False
     cache.clear()
