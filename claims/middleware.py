@@ -18,6 +18,8 @@ middleware swaps that 500 for the same 503.
 import logging
 import re
 import sys
+import threading
+import time
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -36,25 +38,79 @@ DETAIL = ("The database is not answering just now; retry in a few seconds. If yo
           "again first to see whether it was saved.")
 
 
+class CircuitBreaker:
+    """What this process knows about the database: once a request has met an outage, for the next
+    ``open_seconds`` every request that needs the database answers 503 at once, instead of each waiting the
+    pool's timeout and tying up a worker thread (under load every thread did, and ``/healthz`` queued behind
+    them for 11 s). Then one request tries the database again (half-open): its success closes the breaker,
+    its failure opens it for another ``open_seconds``. Each process learns on its own, from its own first
+    failure; nothing is shared, so nothing else can be down with the database."""
+
+    def __init__(self, open_seconds):
+        self.open_seconds = open_seconds
+        self._lock = threading.Lock()
+        self._open_until = None  # None: closed
+
+    def allow(self):
+        with self._lock:
+            if self._open_until is None:
+                return True
+            now = time.monotonic()
+            if now < self._open_until:
+                return False
+            self._open_until = now + self.open_seconds  # this request is the trial; the others wait for it
+            return True
+
+    def failed(self):
+        with self._lock:
+            self._open_until = time.monotonic() + self.open_seconds
+
+    def succeeded(self):
+        with self._lock:
+            self._open_until = None
+
+    @property
+    def is_open(self):
+        return self._open_until is not None
+
+
+BREAKER_OPEN_SECONDS = 2
+breaker = CircuitBreaker(BREAKER_OPEN_SECONDS)
+# Answered without the database, so never held back by the breaker.
+DATABASE_FREE_PATHS = ("/healthz",)
+
+
 class DatabaseOutageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info in DATABASE_FREE_PATHS:
+            return self.get_response(request)
+        if not breaker.allow():
+            return self.unavailable(request, None)
         response = self.get_response(request)
         outage = getattr(request, "_database_outage", None)
-        if outage is not None and response.status_code == 500:
-            return self.unavailable(request, outage)
+        if outage is not None:
+            breaker.failed()
+            if response.status_code == 500:
+                return self.unavailable(request, outage)
+        elif breaker.is_open and response.status_code < 500:
+            breaker.succeeded()
         return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, OUTAGE_ERRORS):
+            request._database_outage = exception
             return self.unavailable(request, exception)
         return None
 
     def unavailable(self, request, exception):
-        log.error("database unavailable for %s %s: %s: %s", request.method, request.path,
-                  type(exception).__name__, str(exception).strip())
+        if exception is None:
+            log.info("database known to be down: %s %s answered 503 at once", request.method, request.path)
+        else:
+            log.error("database unavailable for %s %s: %s: %s", request.method, request.path,
+                      type(exception).__name__, str(exception).strip())
         if request.path.startswith(API_PREFIX):
             response = JsonResponse({"code": "service_unavailable", "detail": DETAIL}, status=503)
         else:

@@ -39,6 +39,16 @@ def no_public_cache(settings, cache_dir):
 
 
 @pytest.fixture(autouse=True)
+def closed_circuit_breaker():
+    # A test that simulates an outage opens the process's breaker; the next test starts with the database up.
+    from claims.middleware import breaker
+
+    breaker.succeeded()
+    yield
+    breaker.succeeded()
+
+
+@pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     # Pages render {% static %}; the manifest storage needs collectstatic, which tests do not run.
     settings.STORAGES = {
