@@ -13,6 +13,7 @@ decode.
 from django.core.exceptions import ValidationError
 from django.db import DataError
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.pagination import CursorPagination
 
 
@@ -20,6 +21,17 @@ class CursorPage(CursorPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        # DRF falls back to the default for ``page_size=garbage`` or 0; a client that asked for something it
+        # cannot have should hear so.
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        if not (value.isascii() and value.isdigit() and int(value) >= 1):
+            raise APIValidationError({self.page_size_query_param: [
+                f"A whole number from 1 to {self.max_page_size}."]})
+        return min(int(value), self.max_page_size)  # past the most, the most (documented)
 
     def get_ordering(self, request, queryset, view):
         return tuple(view.cursor_ordering)

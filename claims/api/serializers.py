@@ -8,6 +8,7 @@ history. Related objects are written as ids and read as small nested objects.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator, URLValidator
+from django.db import models as db_models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from rest_framework import serializers
@@ -47,7 +48,29 @@ class SummaryRelatedField(serializers.PrimaryKeyRelatedField):
         return self.summary_serializer.to_representation(value)
 
 
+class StrictCharField(serializers.CharField):
+    # DRF turns 123 or true into "123" and "True"; a client that sends a number for a text has a bug to hear of.
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class HttpURLField(serializers.URLField):
+    # The models' http(s)-only rule. DRF drops a model URLField's validators for its own URLValidator, which
+    # allows ftp: and ftps:; those reached the JSON-LD of claimants and sources.
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)] + [http_url]
+
+
 class StrictSerializerMixin:
+    # Text must be text, and addresses http(s), in every model serializer here.
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.HttpURLField: HttpURLField, db_models.CharField: StrictCharField,
+                                db_models.TextField: StrictCharField}
     # Refuses keys the client may not write (unknown, or read-only such as ``status``) instead of silently
     # dropping them, and reads ``null`` as empty for the text fields that hide behind ``null``.
     # (Comments, not docstrings: the OpenAPI schema would show a base class's docstring on every component.)
@@ -65,19 +88,8 @@ class StrictSerializerMixin:
         return values
 
 
-class HttpURLField(serializers.URLField):
-    # The models' http(s)-only rule. DRF drops a model URLField's validators for its own URLValidator, which
-    # allows ftp: and ftps:; those reached the JSON-LD of claimants and sources.
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)] + [http_url]
-
-
 class AudienceSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     # Nulls the ``Meta.editor_only`` fields for callers who are not editors (``context["editor"]``).
-    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
-                                models.HttpURLField: HttpURLField}
 
     def get_fields(self):
         fields = super().get_fields()
@@ -201,7 +213,7 @@ class ClaimSerializer(AudienceSerializer):
                                  allow_null=True, help_text="Where it first appeared: a source id, or null.")
     topics = SummaryRelatedField(summary=TopicSerializer, queryset=Topic.objects.all(), many=True, required=False,
                                  help_text="Topic ids (read as objects).")
-    language = serializers.CharField(max_length=35, required=False, validators=[bcp47], help_text="e.g. en")
+    language = StrictCharField(max_length=35, required=False, validators=[bcp47], help_text="e.g. en")
     published_verdict = PublishedVerdictSerializer(read_only=True, allow_null=True)
     assignee = UserSummarySerializer(read_only=True, allow_null=True)
     page_url = serializers.SerializerMethodField(help_text="The public fact-check page, once published.")
@@ -440,24 +452,24 @@ class StartSerializer(ActionSerializer):
 
 
 class ApproveSerializer(ActionSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_LIMIT)
-    correction_note = serializers.CharField(
+    note = StrictCharField(required=False, allow_blank=True, max_length=NOTE_LIMIT)
+    correction_note = StrictCharField(
         required=False, allow_blank=True, max_length=NOTE_LIMIT,
         help_text="Required when the verdict replaces a published one, unless the proposal carries it.",
     )
 
 
 class SendBackSerializer(ActionSerializer):
-    note = serializers.CharField(max_length=NOTE_LIMIT, help_text="What the proposer should do next.")
+    note = StrictCharField(max_length=NOTE_LIMIT, help_text="What the proposer should do next.")
 
 
 class ReopenSerializer(ActionSerializer):
-    reason = serializers.CharField(max_length=NOTE_LIMIT, help_text="Why the claim is looked at again.")
+    reason = StrictCharField(max_length=NOTE_LIMIT, help_text="Why the claim is looked at again.")
 
 
 class CloseSerializer(ActionSerializer):
     reason = serializers.ChoiceField(choices=Claim.CloseReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_LIMIT)
+    note = StrictCharField(required=False, allow_blank=True, max_length=NOTE_LIMIT)
     duplicate_of = serializers.PrimaryKeyRelatedField(
         queryset=Claim.objects.all(), required=False, allow_null=True,
         help_text="The original claim's id, when the reason is duplicate.",

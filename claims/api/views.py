@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, renderer_classes
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
@@ -106,6 +106,9 @@ def as_shown(claims):
     return claims.with_topic_summaries().defer(*UNSHOWN)
 
 
+TYPED_FILTERS = ("source", "status", "updated_after", "published_after")
+
+
 class ClaimFilterBackend(DjangoFilterBackend):
     # Without a filter parameter the FilterSet would build and validate an empty form only to hand the claims
     # back unchanged, for nearly a millisecond of a plain page's eleven.
@@ -113,6 +116,11 @@ class ClaimFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         if request.query_params.keys().isdisjoint(view.filterset_class.base_filters):
             return queryset
+        # django-filter reads an empty value as no filter at all: a sync client sending updated_after="" would
+        # silently get everything. Typed filters must have a value.
+        empty = [name for name in TYPED_FILTERS if request.query_params.get(name, None) == ""]
+        if empty:
+            raise ValidationError({name: ["This filter needs a value."] for name in empty})
         return super().filter_queryset(request, queryset, view)
 
 
@@ -526,11 +534,13 @@ class SimilarClaims(APIBase):
         parameters=[OpenApiParameter("text", str, required=True, description="The wording of a new claim.")],
         responses={
             200: inline_serializer("SimilarClaims", {"results": api.SimilarClaimSerializer(many=True)}),
-            **errors(*READ_ERRORS),
+            **errors(*READ_ERRORS, 400),
         },
     )
     def get(self, request):
-        text = request.query_params.get("text", "")[: settings.CLAIM_TEXT_HARD_LIMIT]
+        text = request.query_params.get("text", "").strip()[: settings.CLAIM_TEXT_HARD_LIMIT]
+        if not text:
+            raise ValidationError({"text": ["The wording to compare with is required."]})
         claims = visible_claims(request.user).similar_to(text)
         return Response({"results": self.get_serializer(claims, many=True).data})
 

@@ -324,3 +324,40 @@ def test_api_urls_refuse_ftp_for_claimants_and_sources(api_client_with_token):
 def test_reference_factories_exist(db):
     # keeps the imports honest for the race tests in test_concurrency.py
     assert ClaimantFactory and SourceFactory and TopicFactory and Topic and reverse
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Input the API used to accept silently.
+
+
+@pytest.mark.parametrize("value", ["garbage", "0", "-1", "", "²", "1e3"])
+def test_a_page_size_that_is_not_one_is_refused(api_client, claim, value):
+    body = assert_json_error(api_client.get("/api/v1/claims/", {"page_size": value}), 400)
+    assert "page_size" in body["errors"]
+
+
+def test_a_page_size_within_the_limit_is_honoured(api_client, claim):
+    assert api_client.get("/api/v1/claims/", {"page_size": "1"}).json()["results"][0]["id"] == claim.pk
+
+
+@pytest.mark.parametrize("query", ["", "?text=", "?text=%20%20"])
+def test_similar_claims_need_a_text(api_client, db, query):
+    body = assert_json_error(api_client.get(f"/api/v1/claims/similar/{query}"), 400)
+    assert "text" in body["errors"]
+
+
+@pytest.mark.parametrize("name", ["updated_after", "published_after", "source"])
+def test_an_empty_typed_filter_is_refused(api_client, claim, name):
+    body = assert_json_error(api_client.get(f"/api/v1/claims/?{name}="), 400)
+    assert name in body["errors"]
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/api/v1/claims/", {"text": 123, "claimant": None}, "text"),
+    ("/api/v1/topics/", {"name": 5, "slug": "five"}, "name"),
+    ("/api/v1/claimants/", {"name": True}, "name"),
+    ("/api/v1/sources/", {"title": ["a"], "url": ""}, "title"),
+])
+def test_a_number_for_a_text_field_is_refused(api_client_with_token, path, body, field):
+    response = api_client_with_token.post(path, body, format="json")
+    assert field in assert_json_error(response, 400)["errors"]
