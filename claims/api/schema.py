@@ -85,3 +85,35 @@ def describe_api(result, generator, request, public):
     """Postprocessing hook: the introduction above, kept beside the code it describes."""
     result["info"]["description"] = API_DESCRIPTION
     return result
+
+
+# OpenAPI 3.0.3 leaves ``nullable`` beside ``allOf: [$ref]`` without effect (the referenced schema is not
+# nullable), so validators refused every ``null`` relation (assignee, published_verdict, source, claimant). A
+# null is its own alternative instead.
+NULL = {"type": "object", "nullable": True, "enum": [None]}
+
+
+def nullable_refs_and_blank_urls(result, generator, request, public):
+    """Postprocessing hook: ``{allOf: [$ref], nullable: true}`` becomes ``{anyOf: [$ref, null]}``; a blank-or-URL
+    string, ``oneOf [uri, maxLength 0]``, which the empty string matches twice, becomes ``anyOf``."""
+    _rewrite(result)
+    return result
+
+
+def _rewrite(node):
+    if isinstance(node, list):
+        for item in node:
+            _rewrite(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("nullable") and len(node.get("allOf", ())) == 1 and "type" not in node:
+        node["anyOf"] = [node.pop("allOf")[0], NULL]
+        node.pop("nullable")
+    alternatives = node.get("oneOf")
+    if alternatives and all(isinstance(a, dict) and a.get("type") == "string" for a in alternatives):
+        node["anyOf"] = node.pop("oneOf")
+        if node.pop("nullable", False):
+            node["anyOf"].append({"type": "string", "nullable": True, "enum": [None]})
+    for value in node.values():
+        _rewrite(value)

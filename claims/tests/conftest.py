@@ -126,3 +126,24 @@ def roles_and_ratings(transactional_db):
     for name, codenames in (("Editors", seeds.EDITOR_PERMISSIONS), ("Reviewers", seeds.REVIEWER_PERMISSIONS)):
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(Permission.objects.filter(content_type__app_label="claims", codename__in=codenames))
+
+
+@pytest.fixture(autouse=True)
+def api_responses_match_the_schema(request, monkeypatch):
+    """In the API test modules, every /api/v1/ response is validated against the published schema."""
+    if not request.node.fspath.basename.startswith("test_api_"):
+        yield
+        return
+    from django.test import Client
+
+    from .schema_check import check
+
+    original = Client.request
+
+    def checked(self, **environ):
+        response = original(self, **environ)
+        check(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""), response)
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
+    yield
