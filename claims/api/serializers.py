@@ -221,11 +221,7 @@ class ClaimSerializer(AudienceSerializer):
                                          help_text="The ClaimReview this claim was imported from, if any.")
     tipster_email = serializers.CharField(read_only=True, allow_null=True, help_text="A reader tip's e-mail.")
     close_reason = serializers.ChoiceField(choices=Claim.CloseReason.choices, read_only=True, allow_blank=True)
-    version = serializers.IntegerField(
-        required=False, min_value=1,
-        help_text="Read: the claim's version (also its ETag). Write: the version you are changing, when you "
-                  "send no If-Match header.",
-    )
+    version = serializers.IntegerField(read_only=True, help_text="The claim's version (also its ETag).")
 
     class Meta:
         model = Claim
@@ -410,6 +406,33 @@ class VerdictSerializer(AudienceSerializer):
 
     def get_is_published(self, verdict) -> bool:
         return verdict.claim.published_verdict_id == verdict.pk
+
+
+class ClaimEditSerializer(ClaimSerializer):
+    """A claim's fields as an edit takes them: ``version`` is the one you are changing, without If-Match."""
+
+    version = VersionField()
+
+
+class EvidenceChangeSerializer(EvidenceSerializer):
+    """An evidence item as added or changed, with the claim's version after the change (also the ETag), so
+    that a client can chain its next change without reading the claim again."""
+
+    claim_version = serializers.IntegerField(source="claim.version", read_only=True,
+                                             help_text="The claim's version after this change.")
+
+    class Meta(EvidenceSerializer.Meta):
+        fields = [*EvidenceSerializer.Meta.fields, "claim_version"]
+
+
+class VerdictChangeSerializer(VerdictSerializer):
+    """A verdict as proposed, with the claim's version after the proposal (also the ETag)."""
+
+    claim_version = serializers.IntegerField(source="claim.version", read_only=True,
+                                             help_text="The claim's version after this change.")
+
+    class Meta(VerdictSerializer.Meta):
+        fields = [*VerdictSerializer.Meta.fields, "claim_version"]
 
 
 class EventSerializer(AudienceSerializer):

@@ -163,7 +163,6 @@ class ClaimList(ClaimScoped):
     def post(self, request):
         require(request.user, EDITOR_PERMISSION)
         data = self.validated(api.ClaimSerializer)
-        data.pop("version", None)
         claim = workflow.create_claim(actor=request.user, **data)
         return self.claim_response(claim, status_code=status.HTTP_201_CREATED)
 
@@ -180,11 +179,12 @@ class ClaimDetail(ClaimScoped):
 
     @extend_schema(summary="Edit a claim (editors)", parameters=[IF_MATCH],
                    description="Changes the claim's own fields; the response's ETag is its new version.",
+                   request=api.ClaimEditSerializer,
                    responses={200: api.ClaimSerializer, **errors(*WORKFLOW_ERRORS)})
     def patch(self, request, claim_id):
         claim = self.get_claim()
         require(request.user, EDITOR_PERMISSION)
-        data = self.validated(api.ClaimSerializer, claim, partial=True)
+        data = self.validated(api.ClaimEditSerializer, claim, partial=True)
         version = expected_version(request, claim, data)
         claim = workflow.edit_claim(claim=claim, actor=request.user, version=version, **data)
         return self.claim_response(claim)
@@ -197,7 +197,8 @@ class ClaimDetail(ClaimScoped):
 class EvidenceResponse:
     def evidence_response(self, evidence, *, status_code=status.HTTP_200_OK):
         evidence = visible_evidence(self.request.user).get(pk=evidence.pk)
-        return Response(self.get_serializer(evidence).data, status=status_code,
+        serializer = api.EvidenceChangeSerializer(evidence, context=self.get_serializer_context())
+        return Response(serializer.data, status=status_code,
                         headers={"ETag": etag(evidence.claim.version)})
 
 
@@ -214,7 +215,8 @@ class ClaimEvidence(EvidenceResponse, ClaimScoped):
 
     @extend_schema(summary="Add evidence (editors)", parameters=[IF_MATCH],
                    description="The ETag of the response is the claim's new version.",
-                   responses={201: api.EvidenceSerializer, **errors(*WORKFLOW_ERRORS)})
+                   request=api.EvidenceSerializer,
+                   responses={201: api.EvidenceChangeSerializer, **errors(*WORKFLOW_ERRORS)})
     def post(self, request, claim_id):
         claim = self.get_claim()
         require(request.user, EDITOR_PERMISSION)
@@ -237,7 +239,8 @@ class EvidenceDetail(EvidenceResponse, APIBase):
 
     @extend_schema(summary="Change evidence (editors)", parameters=[IF_MATCH],
                    description="If-Match carries the claim's ETag. The response's ETag is its new version.",
-                   responses={200: api.EvidenceSerializer, **errors(*WORKFLOW_ERRORS)})
+                   request=api.EvidenceSerializer,
+                   responses={200: api.EvidenceChangeSerializer, **errors(*WORKFLOW_ERRORS)})
     def patch(self, request, evidence_id):
         evidence = self.get_evidence()
         require(request.user, EDITOR_PERMISSION)
@@ -278,14 +281,16 @@ class ClaimVerdicts(ClaimScoped):
 
     @extend_schema(summary="Propose a verdict (editors)", parameters=[IF_MATCH],
                    description="researching → in_review. Needs at least one evidence item.",
-                   responses={201: api.VerdictSerializer, **errors(*WORKFLOW_ERRORS)})
+                   request=api.VerdictSerializer,
+                   responses={201: api.VerdictChangeSerializer, **errors(*WORKFLOW_ERRORS)})
     def post(self, request, claim_id):
         claim = self.get_claim()
         require(request.user, EDITOR_PERMISSION)
         data = self.validated(api.VerdictSerializer)
         version = expected_version(request, claim, data)
         verdict = workflow.propose_verdict(claim=claim, actor=request.user, version=version, **data)
-        return Response(self.get_serializer(verdict).data, status=status.HTTP_201_CREATED,
+        data = api.VerdictChangeSerializer(verdict, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED,
                         headers={"ETag": etag(verdict.claim.version)})
 
 
