@@ -348,7 +348,8 @@ SPECTACULAR_SETTINGS = {
     # Requests take ids where responses show nested objects, so they get their own components.
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "claims.api.schema.describe_api",
-                             "claims.api.schema.nullable_refs_and_blank_urls"],
+                             "claims.api.schema.nullable_refs_and_blank_urls",
+                             "claims.api.schema.headers_and_strict_requests"],
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "claims.models.Claim.Status",
         "CloseReasonEnum": "claims.models.Claim.CloseReason",

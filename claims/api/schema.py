@@ -1,6 +1,8 @@
 """OpenAPI: the error responses every operation documents, the id-in/object-out related field, and the
 API's introduction (shown at /api/docs/)."""
 
+import re
+
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +30,8 @@ written; neither answers 428. A transition the workflow refuses answers 409 with
 `Retry-After`.
 
 **Lists** are cursor-paginated (`next`, `previous`, `results`; `page_size` up to 100) in a fixed total order.
+Filtering claims by `status` is for editors: anonymous callers get 400. A method an endpoint does not offer
+answers 405, an `Accept` other than JSON 406, and everything under `/api/` answers JSON, 404 included.
 """
 
 
@@ -53,12 +57,14 @@ _ERRORS = {
     412: (StaleVersionSerializer, "The claim changed since the given version: nothing was written."),
     413: (ErrorSerializer, "The request body is over the upload limit."),
     428: (ErrorSerializer, "No version given: send If-Match or `version`."),
+    406: (ErrorSerializer, "The Accept header asks for something other than JSON."),
     429: (ErrorSerializer, "Too many requests; retry after the Retry-After header's seconds."),
 }
 
-READ_ERRORS = (401, 404, 429)
-LIST_ERRORS = (400, 401, 404, 429)  # 400: a bad filter; 404: a bad cursor
-WRITE_ERRORS = (400, 401, 403, 404, 413, 429)
+READ_ERRORS = (401, 404, 406, 429)
+# 400: a bad filter or page_size, or (anonymous) the status filter; 404: a bad cursor
+LIST_ERRORS = (400, 401, 404, 406, 429)
+WRITE_ERRORS = (400, 401, 403, 404, 406, 413, 429)
 WORKFLOW_ERRORS = (*WRITE_ERRORS, 409, 412, 428)
 
 
@@ -117,3 +123,44 @@ def _rewrite(node):
             node["anyOf"].append({"type": "string", "nullable": True, "enum": [None]})
     for value in node.values():
         _rewrite(value)
+
+
+ETAG = {"description": 'The claim\'s version after this request, e.g. "8": send it back in If-Match.',
+        "schema": {"type": "string"}}
+LOCATION = {"description": "The new claim's address in the API.", "schema": {"type": "string"}}
+RETRY_AFTER = {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
+# Operations whose success answers carry the claim's ETag (views.py: claim_response, evidence_response …).
+CLAIM_ETAG = re.compile(
+    r"^/api/v1/(claims/\{claim_id\}/((evidence|verdicts|start|approve|send-back|reopen|close)/)?"
+    r"|evidence/\{evidence_id\}/)$"
+)
+
+
+def headers_and_strict_requests(result, generator, request, public):
+    """Postprocessing hook: the response headers clients rely on (ETag, Location, Retry-After), declared; and
+    request bodies closed to extra properties, which the API refuses (StrictSerializerMixin)."""
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.get("responses", {})
+            for status, response in responses.items():
+                headers = {}
+                if status == "429":
+                    headers["Retry-After"] = RETRY_AFTER
+                if status == "412":
+                    headers["ETag"] = ETAG
+                if status in {"200", "201", "204"} and _carries_etag(path, method):
+                    headers["ETag"] = ETAG
+                if status == "201" and path == "/api/v1/claims/":
+                    headers.update({"ETag": ETAG, "Location": LOCATION})
+                if headers:
+                    response.setdefault("headers", {}).update(headers)
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result
+
+
+def _carries_etag(path, method):
+    if method == "get":  # of the reads, only the claim itself; its lists carry none
+        return path == "/api/v1/claims/{claim_id}/"
+    return bool(CLAIM_ETAG.match(path))

@@ -109,3 +109,21 @@ def test_nullable_relations_admit_null_in_openapi_3_0(client):
         assert not list(validator.iter_errors(None)), name
     blank_url = OAS30Validator({"components": schema["components"], **claim["properties"]["imported_from"]})
     assert not list(blank_url.iter_errors(""))  # matched both alternatives of a oneOf
+
+
+def test_response_headers_and_closed_request_bodies_are_declared(client):
+    schema = client.get("/api/schema/?format=json").json()
+    paths = schema["paths"]
+    assert set(paths["/api/v1/claims/"]["post"]["responses"]["201"]["headers"]) == {"ETag", "Location"}
+    assert "ETag" in paths["/api/v1/claims/{claim_id}/"]["get"]["responses"]["200"]["headers"]
+    assert "ETag" in paths["/api/v1/claims/{claim_id}/evidence/"]["post"]["responses"]["201"]["headers"]
+    assert "ETag" in paths["/api/v1/evidence/{evidence_id}/"]["delete"]["responses"]["204"]["headers"]
+    assert "ETag" in paths["/api/v1/claims/{claim_id}/approve/"]["post"]["responses"]["412"]["headers"]
+    assert "Retry-After" in paths["/api/v1/claims/"]["get"]["responses"]["429"]["headers"]
+    assert "406" in paths["/api/v1/claims/"]["get"]["responses"]
+    components = schema["components"]["schemas"]
+    assert components["ClaimRequest"]["additionalProperties"] is False
+    assert components["PatchedClaimEditRequest"]["additionalProperties"] is False
+    assert "version" in components["Claim"]["required"]
+    assert "version" not in components["ClaimRequest"]["properties"]
+    assert "claim_version" in components["EvidenceChange"]["required"]
