@@ -8,7 +8,12 @@ from claims.views import ops
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("linkcheck.urls")),  # archived copies (/archive/…) and the desk's links (/desk/links/…)
+    path("desk/inbox/", include("notifications.urls")),
     path("desk/", include("claims.desk_urls")),
+    # Before the claims API, which ends in a catch-all 404.
+    path("api/v1/", include("linkcheck.api")),
+    path("api/v1/", include("notifications.api")),
     path("api/v1/", include("claims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -20,10 +20,21 @@ from claims import models
 from claims.jsonld import claim_review, claim_url
 from claims.models import MAX_ID, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url, limit
 from claims.rendering import render_markdown
+from claims.workflow import has_visible_text
 
 # The notes and reasons of workflow actions become the event's note: its limit is theirs.
 NOTE_LIMIT = limit(ClaimEvent, "note")
 bcp47 = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", "Enter a BCP-47 language tag, e.g. en or pt-BR.")
+
+
+def visible_text(value):
+    # As the workflow counts it: spaces, zero-width characters and bidi marks alone are not text. Checked here
+    # too so that a request hears of it together with every other field's error.
+    if not has_visible_text(value):
+        raise serializers.ValidationError("This field may not be blank: invisible characters do not count.",
+                                          code="blank")
+
+
 # DRF's own date output (ISO 8601 unless settings say otherwise), for the hand-written read paths.
 DATE = serializers.DateField()
 
@@ -221,6 +232,12 @@ class ClaimSerializer(AudienceSerializer):
                                          help_text="The ClaimReview this claim was imported from, if any.")
     tipster_email = serializers.CharField(read_only=True, allow_null=True, help_text="A reader tip's e-mail.")
     close_reason = serializers.ChoiceField(choices=Claim.CloseReason.choices, read_only=True, allow_blank=True)
+    pending_changes = serializers.JSONField(
+        read_only=True, allow_null=True, source="draft_fields",
+        help_text="Editors: edits to a public claim that readers do not see until a reviewer approves them "
+                  "(POST approve-update/), as field → new value (ids for claimant, source and topics). The other "
+                  "fields are what readers see.",
+    )
     version = serializers.IntegerField(read_only=True, help_text="The claim's version (also its ETag).")
 
     class Meta:
@@ -229,17 +246,23 @@ class ClaimSerializer(AudienceSerializer):
             "id", "text", "slug", "quote", "quote_start", "quote_end", "claimant", "source", "claim_date",
             "language", "topics", "published_verdict", "published_at", "page_url", "imported_from",
             "status", "close_reason", "assignee", "recheck_on", "duplicate_of", "is_reader_tip", "tipster_email",
-            "version", "created_at", "updated_at",
+            "pending_changes", "version", "created_at", "updated_at",
         ]
         read_only_fields = [
             "slug", "quote_start", "quote_end", "published_at", "imported_from", "status", "close_reason",
             "duplicate_of", "is_reader_tip", "tipster_email", "created_at", "updated_at",
         ]
+        extra_kwargs = {"text": {"validators": [visible_text]}}
         editor_only = ["status", "close_reason", "assignee", "recheck_on", "duplicate_of", "is_reader_tip",
-                       "tipster_email"]
+                       "tipster_email", "pending_changes"]
 
     def get_page_url(self, claim) -> str | None:
         return claim_url(claim) if claim.is_public else None
+
+    def validate_claimant(self, claimant):
+        if claimant is None:
+            raise serializers.ValidationError("Choose who made the claim.", code="required")
+        return claimant
 
     # The read path, written out. The fields above still validate input and describe the schema, but reading
     # through them (some forty fields and five nested serializers per claim) cost a page of 50 claims more
@@ -304,6 +327,7 @@ class ClaimSerializer(AudienceSerializer):
             "duplicate_of": claim.duplicate_of_id,
             "is_reader_tip": claim.is_reader_tip,
             "tipster_email": claim.tipster_email,
+            "pending_changes": claim.draft_fields,
         }
 
 
@@ -369,7 +393,32 @@ class EvidenceSerializer(AudienceSerializer):
             "withheld_reason", "added_by_name", "added_at", "last_checked_at", "last_status", "version",
         ]
         read_only_fields = ["claim", "added_at", "last_checked_at", "last_status"]
+        extra_kwargs = {"title": {"validators": [visible_text]}}
         editor_only = ["url", "archived_url", "withheld_reason", "added_by_name", "last_checked_at", "last_status"]
+
+    def to_internal_value(self, data):
+        # A withheld item needs its reason: reported with the other fields' errors, not after them.
+        try:
+            values, errors = super().to_internal_value(data), {}
+        except serializers.ValidationError as exc:
+            values, errors = None, dict(exc.detail) if isinstance(exc.detail, dict) else {}
+        if isinstance(data, dict) and "withheld_reason" not in errors and self._withheld_without_reason(data):
+            errors["withheld_reason"] = [serializers.ErrorDetail("Say why the source is withheld.", code="required")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
+
+    def _withheld_without_reason(self, data):
+        instance = self.instance if isinstance(self.instance, Evidence) else None
+        withheld = data.get("withheld", instance.withheld if instance else False)
+        reason = data.get("withheld_reason", instance.withheld_reason if instance else "")
+        return withheld is True and not has_visible_text(reason if isinstance(reason, str) else "")
+
+    def to_representation(self, evidence):
+        # Readers see the item as a reviewer approved it; the desk's later edits are a draft.
+        if not self.context.get("editor") and evidence.approved is not None:
+            evidence = evidence.public_version()
+        return super().to_representation(evidence)
 
     def hidden_from_public(self, evidence):
         # A withheld item's links would lead straight to the source it protects.
@@ -399,6 +448,7 @@ class VerdictSerializer(AudienceSerializer):
             "correction_note", "proposed_by_name", "proposed_at", "is_published", "version",
         ]
         read_only_fields = ["claim", "rating_label", "rating_value", "proposed_by_name", "proposed_at"]
+        extra_kwargs = {"summary": {"validators": [visible_text]}}
         editor_only = ["proposed_by_name"]
 
     def get_analysis_html(self, verdict) -> str:
@@ -437,7 +487,7 @@ class VerdictChangeSerializer(VerdictSerializer):
 
 class EventSerializer(AudienceSerializer):
     """One thing that happened to a claim. The public sees public events only, without actor or changes, and
-    a note only on a correction (the correction notice), as on the fact-check page."""
+    a note only on a correction or an update (their public notices), as on the fact-check page."""
 
     # Empty for the event that created the claim.
     from_status = serializers.ChoiceField(choices=Claim.Status.choices, read_only=True, allow_blank=True)
@@ -451,7 +501,10 @@ class EventSerializer(AudienceSerializer):
         editor_only = ["actor_name", "changes", "note"]
 
     def hidden_from_public(self, event):
-        return ["actor_name", "changes"] if event.kind == ClaimEvent.Kind.CORRECTED else self.Meta.editor_only
+        # A correction's or an update's note is its public notice.
+        if event.kind in (ClaimEvent.Kind.CORRECTED, ClaimEvent.Kind.UPDATED):
+            return ["actor_name", "changes"]
+        return self.Meta.editor_only
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -483,11 +536,17 @@ class ApproveSerializer(ActionSerializer):
 
 
 class SendBackSerializer(ActionSerializer):
-    note = StrictCharField(max_length=NOTE_LIMIT, help_text="What the proposer should do next.")
+    note = StrictCharField(max_length=NOTE_LIMIT, validators=[visible_text],
+                           help_text="What the proposer should do next.")
+
+
+class ApproveUpdateSerializer(ActionSerializer):
+    note = StrictCharField(max_length=NOTE_LIMIT, help_text="What changed, for readers (shown on the public page).")
 
 
 class ReopenSerializer(ActionSerializer):
-    reason = StrictCharField(max_length=NOTE_LIMIT, help_text="Why the claim is looked at again.")
+    reason = StrictCharField(max_length=NOTE_LIMIT, validators=[visible_text],
+                             help_text="Why the claim is looked at again.")
 
 
 class CloseSerializer(ActionSerializer):

@@ -27,7 +27,7 @@ def rename_case_duplicates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0011_search_statistics'),
+        ('claims', '0012_approved_versions'),
     ]
 
     operations = [
