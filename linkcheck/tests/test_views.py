@@ -191,3 +191,13 @@ def test_api_request_check_and_capture(api_client, api_client_with_token, editor
         response = api_client_with_token.post(f"/api/v1/evidence/{evidence.pk}/capture/")
     assert response.status_code == 202 and response.json()["state"] == "pending"
     assert DBTaskResult.objects.filter(task_path="linkcheck.tasks.capture_page").exists()
+
+
+def test_public_page_says_a_broken_source_link_is_broken(anonymous, editor, reviewer):
+    from claims.tests.factories import SourceFactory
+
+    source = SourceFactory()
+    claim = published_claim(actor=editor, approver=reviewer, source=source)
+    Link.objects.create(url=source.url, health="broken", consecutive_failures=3, status=410)
+    page = anonymous.get(claim.get_absolute_url()).content.decode()
+    assert page.count("Link broken") == 1 and "(410)" in page
