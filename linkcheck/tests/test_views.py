@@ -223,3 +223,12 @@ def test_api_evidence_link_access(editor, reviewer, persona, target, expected):
     assert client.get(f"/api/v1/evidence/{evidence.pk}/link/").status_code == expected["link"]
     assert client.post(f"/api/v1/evidence/{evidence.pk}/check/").status_code == expected["check"]
     assert client.post(f"/api/v1/evidence/{evidence.pk}/capture/").status_code == expected["capture"]
+
+
+def test_deploy_check_warns_when_loopback_fetching_is_on(settings):
+    from linkcheck.apps import loopback_fetching
+
+    settings.OUTBOUND_ALLOW_LOOPBACK = False
+    assert loopback_fetching(None) == []
+    settings.OUTBOUND_ALLOW_LOOPBACK = True
+    assert [w.id for w in loopback_fetching(None)] == ["linkcheck.W001"]
