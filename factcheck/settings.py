@@ -137,6 +137,9 @@ OUTBOUND_ALLOW_LOOPBACK = envbool("OUTBOUND_ALLOW_LOOPBACK", False)
 CLAIM_TEXT_SOFT_LIMIT = 75
 CLAIM_TEXT_HARD_LIMIT = 200
 
+# Google Fact Check Tools' claims:search (manage.py import_claimreview --google); tests set a loopback address.
+GOOGLE_FACTCHECK_URL = os.environ.get("GOOGLE_FACTCHECK_URL", "").strip()
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -154,12 +157,15 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "claims",
+    # One-time submission keys for the desk's create forms and the API's Idempotency-Key header.
+    "idempotency",
     # Background work (Django's Tasks API): the queue, its worker and scheduler, and the apps that use it.
     "django_tasks",
     "django_tasks_db",
     "background",
     "linkcheck",
     "notifications",
+    "reviews",  # fact-checks by others: the ClaimReview import
 ]
 
 MIDDLEWARE = [
@@ -263,10 +269,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: its hook revokes the user's API tokens whenever their password changes, by any path.
+    {"NAME": "claims.accounts.RevokeTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:dashboard"
 LOGOUT_REDIRECT_URL = "public:home"
+
+# Mail (password reset links). Without EMAIL_HOST, messages are written to standard output (the console
+# backend), so a fresh clone's reset works and the link shows in the server's log; set EMAIL_HOST for SMTP.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on: "
+                               "EMAIL_USE_SSL=1 needs EMAIL_USE_TLS=0.")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+# A reset link works this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_HOURS", 72, minimum=1) * 3600
 
 # Failed logins: five tries per user and address, then a cool-off.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)

@@ -253,7 +253,7 @@ def test_a_new_change_voids_earlier_approvals(settings, public_claim, editor, re
     assert claim.text == "Assets total 300 billion euros"  # one approval of what is there now, not two
 
 
-@pytest.mark.parametrize("note", ["", "   "])
+@pytest.mark.parametrize("note", ["", "   ", "\u200b", "\u2060\ufeff"])
 def test_an_update_needs_a_note_for_readers(public_claim, editor, reviewer, note):
     claim = workflow.edit_claim(claim=public_claim, actor=editor, version=public_claim.version, text="New wording")
     with pytest.raises(workflow.WorkflowError) as refusal:

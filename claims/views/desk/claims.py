@@ -28,8 +28,9 @@ from claims.forms import (
     VersionedForm,
 )
 from claims.models import Appearance, Claim, ClaimEvent, Evidence
+from idempotency import keys
 
-from .common import desk_view, reviewer_view
+from .common import already_saved, desk_view, reviewer_view
 from .history import timeline
 
 Status = Claim.Status
@@ -46,27 +47,35 @@ def claim_new(request):
     # ?source= and ?claimant= preset the menus (the "Capture a claim" links of a source's or claimant's page).
     initial = {name: request.GET[name] for name in ("source", "claimant") if request.GET.get(name, "").isdigit()}
     form = ClaimCaptureForm(request.POST or None, initial=initial or None)
+    key = keys.key_of(request)
+    if request.method == "POST" and (earlier := keys.previous(request.user, key)):
+        return already_saved(request, earlier)
     similar = []
     if request.method == "POST" and form.is_valid():
         if not form.cleaned_data["confirm_new"]:
             similar = Claim.objects.similar_to(form.cleaned_data["text"])
         if not similar:
-            claim = _capture(request, form)
+            try:
+                claim = _capture(request, form, key)
+            except keys.Duplicate:
+                return already_saved(request, keys.previous(request.user, key))
             if claim is not None:
                 return redirect(claim.get_desk_url())
     return render(request, "desk/claim_new.html", {"form": form, "similar": similar})
 
 
-def _capture(request, form):
+def _capture(request, form, key):
     data = form.cleaned_data
     try:
-        # One transaction: a claimant or source typed inline is not kept when the claim is refused.
-        with transaction.atomic():
+        # One transaction: a claimant or source typed inline is not kept when the claim is refused, and the
+        # form's key is kept with the claim, so that posting the form again shows this claim.
+        with keys.making(request.user, key) as made:
             claimant, source = form.reference_data()
             claim = workflow.create_claim(
                 actor=request.user, text=data["text"], claimant=claimant, quote=data["quote"], source=source,
                 claim_date=data["claim_date"], language=data["language"], topics=data["topics"],
             )
+            made(location=claim.get_desk_url())
     except workflow.WorkflowError as exc:
         form.add_workflow_error(exc)
         return None
@@ -230,12 +239,27 @@ def _edit(request, claim):
 def evidence_add(request, pk):
     claim = get_object_or_404(Claim, pk=pk)
     form = EvidenceForm(request.POST)
+    key = keys.key_of(request)
 
     def add(data):
-        return workflow.add_evidence(claim=claim, actor=request.user, version=data["version"],
-                                     **form.evidence_fields())
+        with keys.making(request.user, key) as made:
+            evidence = workflow.add_evidence(claim=claim, actor=request.user, version=data["version"],
+                                             **form.evidence_fields())
+            made(location=f"{claim.get_desk_url()}#evidence")
+        return evidence
 
-    return _act(request, claim, form, "evidence", add, lambda evidence: f"Evidence “{evidence.title}” added.")
+    return _once(request, key, lambda: _act(request, claim, form, "evidence", add,
+                                            lambda evidence: f"Evidence “{evidence.title}” added."))
+
+
+def _once(request, key, act):
+    """``act()`` unless the form with ``key`` was saved already; then, what it made."""
+    try:
+        if earlier := keys.previous(request.user, key):
+            return already_saved(request, earlier)
+        return act()
+    except keys.Duplicate:
+        return already_saved(request, keys.previous(request.user, key))
 
 
 @desk_view
@@ -300,13 +324,19 @@ def verdict_propose(request, pk):
     if request.POST.get("action") == "preview":
         return claim_page(request, pk, bound={"verdict": form}, preview=request.POST.get("analysis", ""))
 
-    def propose(data):
-        return workflow.propose_verdict(
-            claim=claim, actor=request.user, version=data["version"], rating=data["rating"],
-            summary=data["summary"], analysis=data["analysis"], correction_note=data.get("correction_note", ""),
-        )
+    key = keys.key_of(request)
 
-    return _act(request, claim, form, "verdict", propose, "Verdict proposed: it now awaits a reviewer.")
+    def propose(data):
+        with keys.making(request.user, key) as made:
+            verdict = workflow.propose_verdict(
+                claim=claim, actor=request.user, version=data["version"], rating=data["rating"],
+                summary=data["summary"], analysis=data["analysis"], correction_note=data.get("correction_note", ""),
+            )
+            made(location=f"{claim.get_desk_url()}#verdict")
+        return verdict
+
+    return _once(request, key, lambda: _act(request, claim, form, "verdict", propose,
+                                            "Verdict proposed: it now awaits a reviewer."))
 
 
 @reviewer_view
