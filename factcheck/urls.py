@@ -9,7 +9,12 @@ from reviews import api as reviews_api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("linkcheck.urls")),  # archived copies (/archive/…) and the desk's links (/desk/links/…)
+    path("desk/inbox/", include("notifications.urls")),
     path("desk/", include("claims.desk_urls")),
+    # Before the claims API, which ends in a catch-all 404.
+    path("api/v1/", include("linkcheck.api")),
+    path("api/v1/", include("notifications.api")),
     # Before claims' API: the ClaimReview export's ?include=others (reviews/api.py); the rest is claims'.
     path("api/v1/claimreview/", reviews_api.ClaimReviewList.as_view(), name="claimreview-with-others"),
     path("api/v1/", include("claims.api.urls")),
@@ -25,3 +30,9 @@ urlpatterns = [
     path("checked-elsewhere/", include("reviews.urls")),
     path("", include("claims.public_urls")),
 ]
+
+# Styled pages, and JSON under /api/ (claims/views/errors.py).
+handler400 = "claims.views.errors.bad_request"
+handler403 = "claims.views.errors.permission_denied"
+handler404 = "claims.views.errors.page_not_found"
+handler500 = "claims.views.errors.server_error"
