@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "claims",
+    "intake",
 ]
 
 MIDDLEWARE = [
