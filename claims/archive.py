@@ -34,7 +34,10 @@ from django.utils.dateparse import parse_datetime
 from .models import Appearance, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict
 
 FORMAT = "factcheck-archive"
-VERSION = 1
+# Version 2 added what readers see of a public claim: claims' drafts, and the approved copies (and removals
+# waiting for approval) of evidence and appearances. Version 1 archives are still read (see SINCE).
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 # Rows fetched per round trip while exporting, and inserted per statement while importing.
 CHUNK_SIZE = 2000
 BATCH_SIZE = 500
@@ -74,8 +77,9 @@ class Dumping:
 class Loading:
     """What the import has learned so far that later records refer to by name."""
 
-    def __init__(self, using):
+    def __init__(self, using, version=VERSION):
         self.using = using
+        self.version = version
         self.user_ids = {}  # username → id, from the user records read so far
         self.users_without_password = 0
         self.group_ids = dict(Group.objects.using(using).values_list("name", "pk"))
@@ -90,10 +94,11 @@ class Loading:
 class ModelSection:
     """A model whose rows are written field by field, keeping their primary keys."""
 
-    def __init__(self, type, model, fields):
+    def __init__(self, type, model, fields, *, since=None):
         self.type = type
         self.model = model
         self.fields = fields
+        self.since = since or {}  # field → the format version that added it (older archives lack it)
 
     def __repr__(self):
         return f"<section {self.type}>"
@@ -109,9 +114,10 @@ class ModelSection:
                 for name in self.fields}
 
     def load(self, data, loading):
-        _check_keys(data, required=self.fields)
+        fields = [name for name in self.fields if self.since.get(name, 1) <= loading.version]
+        _check_keys(data, required=fields)
         values = {}
-        for name in self.fields:
+        for name in fields:
             field = self._field(name)
             values[field.attname] = _load_value(field, data[name], loading, name)
         obj = self.model(**values)
@@ -251,14 +257,15 @@ SECTIONS = [
     ModelSection("claim", Claim, (
         "id", "text", "slug", "quote", "quote_start", "quote_end", "claimant", "source", "claim_date", "language",
         "status", "close_reason", "assignee", "published_verdict", "recheck_on", "duplicate_of", "is_reader_tip",
-        "tipster_email", "imported_from", "version", "created_at", "updated_at", "published_at",
-    )),
+        "tipster_email", "imported_from", "version", "created_at", "updated_at", "published_at", "draft",
+    ), since={"draft": 2}),
     ClaimTopicSection(),
-    ModelSection("appearance", Appearance, ("id", "claim", "url", "archived_url", "outlet", "seen_on")),
+    ModelSection("appearance", Appearance, ("id", "claim", "url", "archived_url", "outlet", "seen_on", "approved",
+                                            "removed"), since={"approved": 2, "removed": 2}),
     ModelSection("evidence", Evidence, (
         "id", "claim", "url", "title", "publisher", "note", "stance", "archived_url", "withheld", "withheld_reason",
-        "added_by", "added_at", "last_checked_at", "last_status",
-    )),
+        "added_by", "added_at", "last_checked_at", "last_status", "approved", "removed",
+    ), since={"approved": 2, "removed": 2}),
     ModelSection("verdict", Verdict, (
         "id", "claim", "rating", "rating_label", "rating_value", "summary", "analysis", "correction_note",
         "proposed_by", "proposed_by_name", "proposed_at",
@@ -361,7 +368,7 @@ def restore(lines, *, using="default", progress=None):
     with transaction.atomic(using=using):
         _require_migrated_and_empty(using)
         header = _read_header(next(lines, b""))
-        loading = Loading(using)
+        loading = Loading(using, header["version"])
         Rating.objects.using(using).all().delete()  # the migration's seeds; the archive has the real scale
         counts = {section.type: 0 for section in SECTIONS}
         expected = header["counts"]
@@ -382,6 +389,8 @@ def restore(lines, *, using="default", progress=None):
         if progress and previous is not None:
             progress(previous.type, counts[previous.type], expected.get(previous.type, 0))
         _check_counts(expected, counts)
+        if loading.version < 2:
+            _approve_what_readers_saw(using)
         _rebuild_search_index(using)
         _reset_sequences(connection)
         try:
@@ -389,6 +398,18 @@ def restore(lines, *, using="default", progress=None):
         except DatabaseError as exc:
             raise ArchiveError(f"the archive refers to records it does not hold: {_first_line(exc)}") from exc
     return counts, loading.users_without_password
+
+
+def _approve_what_readers_saw(using):
+    """A version 1 archive predates approved copies: readers saw a public claim's appearances and the evidence
+    its published verdict was signed off on (added before it was proposed), as migration 0012 found them."""
+    evidence = Evidence.objects.using(using).filter(
+        claim__published_verdict__isnull=False, added_at__lte=models.F("claim__published_verdict__proposed_at"))
+    appearances = Appearance.objects.using(using).filter(claim__published_verdict__isnull=False)
+    for items in (evidence, appearances):
+        for item in items.iterator(chunk_size=CHUNK_SIZE):
+            item.approved = item.approved_values()
+            item.save(update_fields=["approved"])
 
 
 def _require_migrated_and_empty(using):
@@ -416,9 +437,9 @@ def _read_header(line):
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ArchiveError(f"this is not a {FORMAT} file: its first line must be the header "
                            f'{{"format": "{FORMAT}", "version": {VERSION}, ...}}.', line=1)
-    if header.get("version") != VERSION:
+    if header.get("version") not in READABLE_VERSIONS or isinstance(header.get("version"), bool):
         raise ArchiveError(f"archive format version {header.get('version')!r} is not supported; this version of "
-                           f"the application reads version {VERSION}.", line=1)
+                           f"the application reads versions {', '.join(map(str, READABLE_VERSIONS))}.", line=1)
     counts = header.get("counts")
     if not isinstance(counts, dict) or set(counts) - set(SECTION_BY_TYPE) or not all(
         isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts.values()

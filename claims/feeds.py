@@ -1,4 +1,4 @@
-"""The Atom feed of the public site: every publication and correction, newest first."""
+"""The Atom feed of the public site: every publication, update and correction, newest first."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -38,6 +38,8 @@ class LatestFactChecks(Feed):
         label = event.verdict.rating_label if event.verdict else ""
         if event.kind == ClaimEvent.Kind.CORRECTED:
             return f"Correction: {event.claim.text} (now rated {label})"
+        if event.kind == ClaimEvent.Kind.UPDATED:
+            return f"Updated: {event.claim.text} ({label})"
         return f"{label}: {event.claim.text}"
 
     def item_description(self, event):
@@ -45,6 +47,8 @@ class LatestFactChecks(Feed):
         if event.kind == ClaimEvent.Kind.CORRECTED:
             changed = f"We changed our rating from {event.previous_label} to {event.verdict.rating_label}. "
             return escape(changed + event.note)
+        if event.kind == ClaimEvent.Kind.UPDATED:
+            return escape(event.note)
         return escape(event.verdict.summary if event.verdict else "")
 
     def item_link(self, event):

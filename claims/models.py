@@ -3,6 +3,7 @@
 Writes do not live here: every state change is a function in ``claims/workflow.py``.
 """
 
+import datetime
 import functools
 
 from django.conf import settings
@@ -198,19 +199,16 @@ class ClaimQuerySet(models.QuerySet):
         return self.public().order_by("-published_at", "-id")
 
     def public_detail(self):
-        """The public fact-check page (/claims/<id>/<slug>/): a public claim with its topics, appearances,
-        the evidence its published verdict was signed off on (``public_evidence``; items added since are
-        research for a correction, not yet public), its public timeline (``public_events``, with each
-        event's verdict) and the sign-offs of the published verdict (``sign_offs``: name and date only)."""
+        """The public fact-check page (/claims/<id>/<slug>/): a public claim with its topics, the evidence and
+        appearances a reviewer approved (``public_evidence``, ``public_appearances``: rows whose
+        ``public_version()`` readers see; what the desk changed since is a draft), its public timeline
+        (``public_events``, with each event's verdict) and the sign-offs of the published verdict
+        (``sign_offs``: name and date only)."""
         Kind = ClaimEvent.Kind
         return self.public().prefetch_related(
             "topics",
-            "appearances",
-            models.Prefetch(
-                "evidence",
-                queryset=Evidence.objects.filter(added_at__lte=models.F("claim__published_verdict__proposed_at")),
-                to_attr="public_evidence",
-            ),
+            models.Prefetch("appearances", queryset=Appearance.objects.approved(), to_attr="public_appearances"),
+            models.Prefetch("evidence", queryset=Evidence.objects.approved(), to_attr="public_evidence"),
             models.Prefetch(
                 "events", queryset=ClaimEvent.objects.filter(public=True).select_related("verdict"),
                 to_attr="public_events",
@@ -248,14 +246,14 @@ class ClaimQuerySet(models.QuerySet):
         return Source.objects.filter(pk__in=self.values("source_id"))
 
     def public_history(self):
-        """The public events of these claims, publications and corrections, newest first, each with its
+        """The public events of these claims, publications, updates and corrections, newest first, each with its
         claim, claimant and verdict and ``previous_label`` (the rating it replaced, for a correction).
         On ``public()``: the Atom feed and, through ``corrections()``, the corrections log."""
         Kind = ClaimEvent.Kind
-        shown = [Kind.PUBLISHED, Kind.CORRECTED]
+        shown = [Kind.PUBLISHED, Kind.CORRECTED, Kind.UPDATED]
         earlier = ClaimEvent.objects.filter(
             Q(at__lt=models.OuterRef("at")) | Q(at=models.OuterRef("at"), pk__lt=models.OuterRef("pk")),
-            claim=models.OuterRef("claim"), public=True, kind__in=shown,
+            claim=models.OuterRef("claim"), public=True, kind__in=[Kind.PUBLISHED, Kind.CORRECTED],
         ).order_by("-at", "-id")
         return (
             ClaimEvent.objects.filter(claim__in=self.values("pk"), public=True, kind__in=shown)
@@ -421,6 +419,11 @@ class Claim(models.Model):
     # The ClaimReview this claim was imported from (manage.py import_claimreview); unique, so that a
     # re-import of the same file adds nothing.
     imported_from = HttpURLField(max_length=500, blank=True, editable=False)
+    # Edits to a public claim that readers do not see yet (claims/workflow.py, "Drafts"): ``fields`` maps a
+    # field to its new value as JSON (ids for claimant, source and topics, ISO dates), ``authors`` and
+    # ``approvals`` are user ids. The row's own columns stay the version the reviewers approved.
+    # (Nullable: SQLite adds the column in place, where a NOT NULL one would rebuild the table under its triggers.)
+    draft = models.JSONField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -498,15 +501,78 @@ class Claim(models.Model):
     def is_public(self):
         return self.published_verdict_id is not None
 
+    @property
+    def draft_fields(self):
+        """Field → new value of the edits waiting for a reviewer (empty when there are none)."""
+        return (self.draft or {}).get("fields", {})
 
-class Appearance(models.Model):
+    @property
+    def draft_authors(self):
+        return (self.draft or {}).get("authors", [])
+
+    @property
+    def draft_approvals(self):
+        return (self.draft or {}).get("approvals", [])
+
+
+class ApprovedCopyQuerySet(models.QuerySet):
+    def working(self):
+        """Items as the desk works on them: without those removed in a draft (still public until approved)."""
+        return self.filter(removed=False)
+
+    def approved(self):
+        """Items readers see (as their ``public_version()``): those a reviewer approved."""
+        return self.filter(approved__isnull=False)
+
+
+class ApprovedCopy(models.Model):
+    """Evidence and appearances: each row is the desk's working copy, and ``approved`` holds the public
+    fields as a reviewer last approved them (null until then), so that an edit after publication reaches
+    readers only through a reviewer. ``removed`` is a removal waiting for approval."""
+
+    PUBLIC_FIELDS = ()
+
+    approved = models.JSONField(null=True, blank=True, editable=False)
+    removed = models.BooleanField(default=False, editable=False)
+
+    objects = ApprovedCopyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def approved_values(self):
+        """The public fields as they are now, in the form ``approved`` keeps them."""
+        values = {}
+        for name in self.PUBLIC_FIELDS:
+            value = getattr(self, name)
+            values[name] = value.isoformat() if isinstance(value, datetime.date) else value
+        return values
+
+    @property
+    def is_pending(self):
+        return self.removed or self.approved != self.approved_values()
+
+    def public_version(self):
+        """This item as readers see it: its approved fields (an unsaved copy; no query)."""
+        copy = type(self)(**{f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields})
+        for name, value in (self.approved or {}).items():
+            field = self._meta.get_field(name)
+            setattr(copy, name, field.to_python(value))
+        return copy
+
+
+class Appearance(ApprovedCopy):
     """A further place the claim was repeated, to track its spread."""
+
+    PUBLIC_FIELDS = ("url", "archived_url", "outlet", "seen_on")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
     url = HttpURLField(max_length=500)
     archived_url = HttpURLField(max_length=500, blank=True)
     outlet = models.CharField(max_length=200, blank=True)
     seen_on = models.DateField(null=True, blank=True)
+
+    objects = ApprovedCopyQuerySet.as_manager()
 
     class Meta:
         ordering = ["seen_on", "id"]
@@ -515,7 +581,9 @@ class Appearance(models.Model):
         return self.url
 
 
-class Evidence(models.Model):
+class Evidence(ApprovedCopy):
+    PUBLIC_FIELDS = ("url", "title", "publisher", "note", "stance", "archived_url", "withheld", "withheld_reason")
+
     class Stance(models.TextChoices):
         SUPPORTS = "supports", "Supports"
         REFUTES = "refutes", "Refutes"
@@ -537,6 +605,8 @@ class Evidence(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
     last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_status = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+
+    objects = ApprovedCopyQuerySet.as_manager()
 
     class Meta:
         ordering = ["added_at", "id"]
@@ -598,6 +668,7 @@ class ClaimEvent(models.Model):
         APPROVED = "approved", "Approved"
         SENT_BACK = "sent_back", "Sent back"
         PUBLISHED = "published", "Published"
+        UPDATED = "updated", "Updated"
         REOPENED = "reopened", "Reopened"
         CORRECTED = "corrected", "Corrected"
         CLOSED = "closed", "Closed"

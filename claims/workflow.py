@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Claim, ClaimEvent, Evidence, Rating, Verdict, http_url
+from .models import Appearance, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url
 
 log = logging.getLogger("claims.workflow")
 
@@ -29,6 +29,10 @@ EDITOR_PERMISSION = "claims.change_claim"
 REVIEWER_PERMISSION = "claims.review_claim"
 
 CLAIM_FIELDS = ("text", "quote", "claimant", "source", "claim_date", "language", "recheck_on")
+# What readers see of a claim: on a public claim, changes to these (and its topics) wait for a reviewer. The
+# re-check date is the desk's own schedule and changes at once.
+PUBLIC_CLAIM_FIELDS = ("text", "quote", "claimant", "source", "claim_date", "language", "topics")
+DRAFT_NOTE = "Draft: readers see this change once a reviewer approves it."
 EVIDENCE_FIELDS = ("url", "title", "publisher", "note", "stance", "archived_url", "withheld", "withheld_reason")
 
 
@@ -270,6 +274,8 @@ def edit_claim(*, claim, actor, version, **fields):
     _check_length(Claim, fields)
     if "claimant" in fields and fields["claimant"] is None:
         raise WorkflowError("Choose who made the claim.", code="required", field="claimant")
+    if _is_drafting(claim):
+        return _edit_draft(claim, actor, fields)
 
     changes = {}
     for name in CLAIM_FIELDS:
@@ -359,6 +365,7 @@ def add_evidence(*, claim, actor, version, title, url="", publisher="", note="",
     evidence = Evidence(claim=claim, added_by=actor, **fields)
     _check_withheld(evidence)
     evidence.save()
+    _mark_draft(claim, actor)
     _commit(claim, actor, Kind.EVIDENCE_ADDED, changes={"evidence": [None, _evidence_summary(evidence)]})
     return evidence
 
@@ -371,7 +378,7 @@ def change_evidence(*, evidence, actor, version, **fields):
         raise TypeError(f"change_evidence() got unexpected fields: {', '.join(sorted(unknown))}")
     claim = _lock(evidence.claim, version)
     _require_status(claim, *EVIDENCE_OPEN, doing="change evidence")
-    evidence = Evidence.objects.get(pk=evidence.pk)
+    evidence = _working_item(Evidence, evidence)
     changes = {}
     for name, value in _clean_evidence(fields).items():
         if getattr(evidence, name) != value:
@@ -381,6 +388,7 @@ def change_evidence(*, evidence, actor, version, **fields):
         return evidence
     _check_withheld(evidence)
     evidence.save()
+    _mark_draft(claim, actor)
     _commit(claim, actor, Kind.EVIDENCE_CHANGED, changes={"evidence_id": [evidence.pk, evidence.pk], **changes})
     return evidence
 
@@ -390,8 +398,9 @@ def remove_evidence(*, evidence, actor, version):
     _require(actor, EDITOR_PERMISSION)
     claim = _lock(evidence.claim, version)
     _require_status(claim, *EVIDENCE_OPEN, doing="remove evidence")
+    evidence = _working_item(Evidence, evidence)
     summary = _evidence_summary(evidence)
-    evidence.delete()
+    _remove_item(claim, actor, evidence)
     return _commit(claim, actor, Kind.EVIDENCE_REMOVED, changes={"evidence": [summary, None]})
 
 
@@ -416,7 +425,7 @@ def propose_verdict(*, claim, actor, version, rating, summary, analysis="", corr
     _check_length(Verdict, {"summary": summary})
     if claim.claimant_id is None:
         raise WorkflowError("Say who made the claim before proposing a verdict.", code="required", field="claimant")
-    if not claim.evidence.exists():
+    if not claim.evidence.working().exists():
         raise WorkflowError(
             "Add at least one evidence item before proposing a verdict.", code="evidence_required"
         )
@@ -443,6 +452,7 @@ def approve(*, claim, actor, version, note="", correction_note=""):
         raise WorkflowError(
             "You proposed this verdict, so someone else must approve it.", code="own_verdict"
         )
+    _refuse_own_draft(claim, actor)
     approvals = approvers_of(verdict)
     if approvals.filter(actor=actor).exists():
         raise WorkflowError("You have already approved this verdict.", code="already_approved")
@@ -461,11 +471,14 @@ def _publish(claim, actor, verdict, *, note, correction_note):
                 code="correction_note_required", field="correction_note",
             )
         kind, note = Kind.CORRECTED, correction
+        changes = _apply_draft(claim)
     else:
-        kind, note = Kind.PUBLISHED, (note or "").strip()
+        kind, note, changes = Kind.PUBLISHED, (note or "").strip(), None
+        _approve_items(claim)
         claim.published_at = now
     claim.published_verdict = verdict
-    return _commit(claim, actor, kind, to_status=Status.PUBLISHED, verdict=verdict, note=note, public=True, at=now)
+    return _commit(claim, actor, kind, to_status=Status.PUBLISHED, verdict=verdict, note=note, public=True, at=now,
+                   changes=changes)
 
 
 @operation
@@ -517,6 +530,254 @@ def close(*, claim, actor, version, reason, note="", duplicate_of=None):
     if duplicate_of is not None:
         changes["duplicate_of"] = [None, duplicate_of.pk]
     return _commit(claim, actor, Kind.CLOSED, to_status=Status.CLOSED, note=(note or "").strip(), changes=changes)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Appearances: further places the claim was repeated. Recorded at any stage but closed; on a public claim a
+# new or removed appearance is a draft like any other change.
+
+
+@operation
+def add_appearance(*, claim, actor, version, url, outlet="", seen_on=None, archived_url=""):
+    _require(actor, EDITOR_PERMISSION)
+    claim = _lock(claim, version)
+    _require_status(claim, Status.NEW, Status.RESEARCHING, Status.IN_REVIEW, Status.PUBLISHED,
+                    doing="record an appearance")
+    url = _check_url(url, field="url")
+    if not url:
+        raise WorkflowError("The appearance's web address is required.", code="required", field="url")
+    appearance = Appearance(claim=claim, url=url, outlet=(outlet or "").strip(), seen_on=seen_on,
+                            archived_url=_check_url(archived_url, field="archived_url"))
+    _check_length(Appearance, {"url": appearance.url, "outlet": appearance.outlet,
+                               "archived_url": appearance.archived_url})
+    appearance.save()
+    _mark_draft(claim, actor)
+    _commit(claim, actor, Kind.EDITED, changes={"appearance": [None, _appearance_summary(appearance)]},
+            note=DRAFT_NOTE if _is_drafting(claim) else "")
+    return appearance
+
+
+@operation
+def remove_appearance(*, appearance, actor, version):
+    _require(actor, EDITOR_PERMISSION)
+    claim = _lock(appearance.claim, version)
+    _require_status(claim, Status.NEW, Status.RESEARCHING, Status.IN_REVIEW, Status.PUBLISHED,
+                    doing="remove an appearance")
+    appearance = _working_item(Appearance, appearance)
+    summary = _appearance_summary(appearance)
+    _remove_item(claim, actor, appearance)
+    return _commit(claim, actor, Kind.EDITED, changes={"appearance": [summary, None]},
+                   note=DRAFT_NOTE if _is_drafting(claim) else "")
+
+
+def _appearance_summary(appearance):
+    return {"id": appearance.pk, "url": appearance.url, "outlet": appearance.outlet}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Drafts. Once a claim is public, what readers see is what reviewers approved: the claim row itself, and the
+# ``approved`` copy of each evidence item and appearance. The desk's later changes are a draft (the claim's
+# ``draft`` and the items' working fields) until a reviewer who made none of them approves it: as an update
+# (``approve_update``, a public "updated" event with its note) or with a correction (``approve``).
+
+
+def _is_drafting(claim):
+    return claim.published_verdict_id is not None
+
+
+def _working_item(model, item):
+    """The item as it is now; one removed in a draft is gone for the desk."""
+    current = model.objects.filter(pk=item.pk, removed=False).first()
+    if current is None:
+        raise WorkflowError("That item has been removed.", code="not_found")
+    return current
+
+
+def _remove_item(claim, actor, item):
+    if item.approved is None:
+        item.delete()  # readers never saw it
+    else:
+        item.removed = True  # readers still see it until a reviewer approves the removal
+        item.save(update_fields=["removed"])
+    _mark_draft(claim, actor)
+
+
+def _mark_draft(claim, actor, fields=None):
+    """Record ``actor`` as an author of the claim's draft (a drafted change voids earlier approvals of it)."""
+    if not _is_drafting(claim):
+        return
+    draft = claim.draft or {}
+    claim.draft = {
+        "fields": draft.get("fields", {}) if fields is None else fields,
+        "authors": sorted({*draft.get("authors", []), actor.pk}),
+        "approvals": [],
+    }
+
+
+def _json_value(name, value):
+    """A claim field's value as the draft keeps it."""
+    if name == "topics":
+        return sorted(topic.pk for topic in value)
+    if name in ("claimant", "source"):
+        return None if value is None else value.pk
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _row_value(claim, name):
+    """The approved (public) value of a claim field, as the draft keeps it."""
+    if name == "topics":
+        return sorted(claim.topics.values_list("pk", flat=True))
+    if name in ("claimant", "source"):
+        return getattr(claim, f"{name}_id")
+    return _json_value(name, getattr(claim, name))
+
+
+def _describe(name, value):
+    """A draft value as people read it in the history: names rather than ids."""
+    if name == "topics":
+        return list(Topic.objects.filter(pk__in=value).order_by("name", "id").values_list("name", flat=True))
+    if name in ("claimant", "source") and value is not None:
+        model = Claimant if name == "claimant" else Source
+        return _display(model.objects.filter(pk=value).first())
+    return value
+
+
+def _edit_draft(claim, actor, fields):
+    draft_fields = dict(claim.draft_fields)
+    changes = {}
+    for name in CLAIM_FIELDS:
+        if name in fields and name not in PUBLIC_CLAIM_FIELDS and getattr(claim, name) != fields[name]:
+            changes[name] = [_display(getattr(claim, name)), _display(fields[name])]
+            setattr(claim, name, fields[name])
+    direct = set(changes)
+    for name in PUBLIC_CLAIM_FIELDS:
+        if name not in fields:
+            continue
+        new, public = _json_value(name, fields[name]), _row_value(claim, name)
+        before = draft_fields.get(name, public)
+        if new == before:
+            continue
+        changes[name] = [_describe(name, before), _describe(name, new)]
+        if new == public:
+            draft_fields.pop(name)
+        else:
+            draft_fields[name] = new
+    if not changes:
+        return claim
+    drafted = changes.keys() - direct
+    if drafted:
+        _mark_draft(claim, actor, fields=draft_fields)
+    return _commit(claim, actor, Kind.EDITED, changes=changes, note=DRAFT_NOTE if drafted else "")
+
+
+def has_pending_changes(claim):
+    """Whether the claim holds changes readers do not see yet."""
+    return bool(claim.draft_fields) or any(
+        item.is_pending for item in [*claim.evidence.all(), *claim.appearances.all()]
+    )
+
+
+def _refuse_own_draft(claim, actor):
+    if actor.pk in claim.draft_authors and has_pending_changes(claim):
+        raise WorkflowError(
+            "You made changes in this draft, so someone else must approve them.", code="own_change"
+        )
+
+
+def _apply_draft(claim):
+    """Make the draft what readers see: the claim's fields, then evidence and appearances. Returns the
+    changes, field by field, for the public event."""
+    changes = {}
+    for name, value in claim.draft_fields.items():
+        before = _describe(name, _row_value(claim, name))
+        if name == "topics":
+            topics = list(Topic.objects.filter(pk__in=value))
+            claim.topics.set(topics)
+        elif name in ("claimant", "source"):
+            model = Claimant if name == "claimant" else Source
+            related = None if value is None else model.objects.filter(pk=value).first()
+            if value is not None and related is None:
+                raise WorkflowError(f"The draft's {name} no longer exists; choose another.", code="invalid",
+                                    field=name)
+            setattr(claim, name, related)
+        else:
+            setattr(claim, name, Claim._meta.get_field(name).to_python(value))
+        changes[name] = [before, _describe(name, value)]
+    if {"quote", "source"} & claim.draft_fields.keys():
+        _locate_quote(claim)
+    claim.draft = None
+    changes.update(_approve_items(claim))
+    return changes
+
+
+def _approve_items(claim):
+    """Approve every evidence item and appearance as the desk has it now. Returns what readers will see
+    change: {"evidence": [titles before, titles after]} and the same for appearances (URLs)."""
+    changes = {}
+    for name, items, label in (("evidence", claim.evidence.all(), "title"),
+                               ("appearances", claim.appearances.all(), "url")):
+        before, after = [], []
+        for item in items:
+            if not item.is_pending:
+                continue
+            if item.approved is not None:
+                before.append(item.approved[label])
+            if item.removed:
+                item.delete()
+                continue
+            item.approved = item.approved_values()
+            item.save(update_fields=["approved"])
+            after.append(item.approved[label])
+        if before or after:
+            changes[name] = [before, after]
+    return changes
+
+
+@operation
+def approve_update(*, claim, actor, version, note):
+    """Publish a public claim's draft: its changed wording, links, evidence or appearances. A reviewer who
+    made none of the changes approves it, ``REQUIRED_APPROVALS`` times; the last approval makes it public
+    with an "updated" event carrying ``note`` (what changed, for readers)."""
+    _require(actor, REVIEWER_PERMISSION)
+    claim = _lock(claim, version)
+    if not _is_drafting(claim):
+        raise WorkflowError("Only a published claim has updates to approve; approve its verdict instead.",
+                            code="invalid_transition")
+    _require_status(claim, Status.PUBLISHED, Status.RESEARCHING, Status.IN_REVIEW, doing="approve an update")
+    if not has_pending_changes(claim):
+        raise WorkflowError("There are no changes waiting for approval.", code="no_change")
+    note = _required_text(note, field="note", what="A note for readers saying what was updated")
+    _refuse_own_draft(claim, actor)
+    if actor.pk in claim.draft_approvals:
+        raise WorkflowError("You have already approved these changes.", code="already_approved")
+    approvals = [*claim.draft_approvals, actor.pk]
+    if len(approvals) < settings.REQUIRED_APPROVALS:
+        claim.draft = {**claim.draft, "approvals": approvals}
+        return _commit(claim, actor, Kind.APPROVED, note=note)
+    changes = _apply_draft(claim)
+    return _commit(claim, actor, Kind.UPDATED, verdict=claim.published_verdict, note=note, changes=changes,
+                   public=True)
+
+
+@operation
+def discard_draft(*, claim, actor, version):
+    """Throw a public claim's draft away: its fields, evidence and appearances go back to what readers see."""
+    _require(actor, EDITOR_PERMISSION)
+    claim = _lock(claim, version)
+    if not _is_drafting(claim) or not has_pending_changes(claim):
+        raise WorkflowError("There are no changes to discard.", code="no_change")
+    changes = {name: [_describe(name, value), _describe(name, _row_value(claim, name))]
+               for name, value in claim.draft_fields.items()}
+    for item in [*claim.evidence.all(), *claim.appearances.all()]:
+        if item.approved is None:
+            item.delete()
+        elif item.is_pending:
+            for name, value in item.approved.items():
+                setattr(item, name, item._meta.get_field(name).to_python(value))
+            item.removed = False
+            item.save()
+    claim.draft = None
+    return _commit(claim, actor, Kind.EDITED, changes=changes, note="Draft discarded: back to the public version.")
 
 
 # ---------------------------------------------------------------------------------------------------------

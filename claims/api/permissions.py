@@ -8,7 +8,7 @@
   ``claims.review_claim``. The workflow checks the role again: the API adds no rules of its own.
 """
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from rest_framework import exceptions
 
 from claims.models import Claim, Claimant, ClaimEvent, Evidence, Source, Topic, Verdict
@@ -40,14 +40,13 @@ def visible_claims(user):
 
 
 def visible_evidence(user, claim=None):
-    """Evidence items; for the public, those its published verdict was signed off on, as the fact-check page
-    shows them (items added since a reopening are research for a correction, not yet public)."""
+    """Evidence items: for editors, as the desk works on them; for the public, those a reviewer approved on a
+    public claim, as the fact-check page shows them (EvidenceSerializer shows their approved copy)."""
     evidence = Evidence.objects.select_related("added_by")
     evidence = evidence.filter(claim=claim) if claim is not None else evidence.select_related("claim")
     if is_editor(user):
-        return evidence
-    return evidence.filter(claim__published_verdict__isnull=False,
-                           added_at__lte=F("claim__published_verdict__proposed_at"))
+        return evidence.working()
+    return evidence.approved().filter(claim__published_verdict__isnull=False)
 
 
 def visible_verdicts(user, claim):

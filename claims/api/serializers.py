@@ -341,6 +341,12 @@ class EvidenceSerializer(AudienceSerializer):
         extra_kwargs = {"note": {"max_length": 10_000}}
         editor_only = ["url", "archived_url", "withheld_reason", "added_by_name", "last_checked_at", "last_status"]
 
+    def to_representation(self, evidence):
+        # Readers see the item as a reviewer approved it; the desk's later edits are a draft.
+        if not self.context.get("editor") and evidence.approved is not None:
+            evidence = evidence.public_version()
+        return super().to_representation(evidence)
+
     def hidden_from_public(self, evidence):
         # A withheld item's links would lead straight to the source it protects.
         hidden = ["withheld_reason", "added_by_name", "last_checked_at", "last_status"]
@@ -381,7 +387,7 @@ class VerdictSerializer(AudienceSerializer):
 
 class EventSerializer(AudienceSerializer):
     """One thing that happened to a claim. The public sees public events only, without actor or changes, and
-    a note only on a correction (the correction notice), as on the fact-check page."""
+    a note only on a correction or an update (their public notices), as on the fact-check page."""
 
     # Empty for the event that created the claim.
     from_status = serializers.ChoiceField(choices=Claim.Status.choices, read_only=True, allow_blank=True)
@@ -395,7 +401,10 @@ class EventSerializer(AudienceSerializer):
         editor_only = ["actor_name", "changes", "note"]
 
     def hidden_from_public(self, event):
-        return ["actor_name", "changes"] if event.kind == ClaimEvent.Kind.CORRECTED else self.Meta.editor_only
+        # A correction's or an update's note is its public notice.
+        if event.kind in (ClaimEvent.Kind.CORRECTED, ClaimEvent.Kind.UPDATED):
+            return ["actor_name", "changes"]
+        return self.Meta.editor_only
 
 
 # ---------------------------------------------------------------------------------------------------------

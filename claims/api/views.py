@@ -529,7 +529,9 @@ class ClaimReviewList(APIBase):
                    description="The same documents the public fact-check pages embed, newest first.",
                    responses={200: api.ClaimReviewSerializer(many=True), **errors(*LIST_ERRORS)})
     def get(self, request):
-        corrections = ClaimEvent.objects.filter(claim=OuterRef("pk"), kind=ClaimEvent.Kind.CORRECTED)
+        # dateModified: the latest correction or approved update.
+        corrections = ClaimEvent.objects.filter(claim=OuterRef("pk"),
+                                                kind__in=[ClaimEvent.Kind.CORRECTED, ClaimEvent.Kind.UPDATED])
         claims = Claim.objects.public().annotate(
             corrected_at=Subquery(corrections.order_by("-at", "-id").values("at")[:1])
         )

@@ -110,9 +110,25 @@ def build_register(editor, reviewer, other_reviewer):
                              summary="Partly right, since October.", analysis="**Revised** — see *notes*.",
                              correction_note="The total was revised in October.")
     corrected.refresh_from_db()
-    workflow.approve(claim=corrected, actor=other_reviewer, version=corrected.version)
-    Appearance.objects.create(claim=corrected, url="https://social.example/post/1", outlet="Social",
-                              seen_on=datetime.date(2025, 10, 23), archived_url="https://archive.example/1")
+    corrected = workflow.approve(claim=corrected, actor=other_reviewer, version=corrected.version)
+    workflow.add_appearance(claim=corrected, actor=editor, version=corrected.version, outlet="Social",
+                            url="https://social.example/post/1", seen_on=datetime.date(2025, 10, 23),
+                            archived_url="https://archive.example/1")
+    corrected.refresh_from_db()
+    corrected = workflow.approve_update(claim=corrected, actor=reviewer, version=corrected.version,
+                                        note="Where else it appeared.")
+
+    # A public claim with a draft waiting for a reviewer: new wording, a changed and a removed evidence item.
+    drafted = published_claim(actor=editor, approver=reviewer, evidence=2, text="Gas prices doubled in 2022",
+                              topics=[assets])
+    drafted = workflow.reopen(claim=drafted, actor=reviewer, version=drafted.version, reason="Check the base year")
+    drafted = workflow.edit_claim(claim=drafted, actor=editor, version=drafted.version,
+                                  text="Gas prices doubled in 2021", topics=[energy, assets])
+    first, second = drafted.evidence.all()
+    workflow.change_evidence(evidence=first, actor=editor, version=drafted.version, stance="supports",
+                             withheld=True, withheld_reason="Protects the source")
+    drafted.refresh_from_db()
+    workflow.remove_evidence(evidence=second, actor=editor, version=drafted.version)
 
     duplicate = new_claim(actor=editor, text="Frozen assets are €210bn", claimant=claimant)
     workflow.close(claim=duplicate, actor=reviewer, version=duplicate.version, reason="duplicate",
@@ -153,7 +169,7 @@ def test_round_trip_restores_everything_and_a_second_export_is_byte_identical(
     second = export(database=RESTORE)
     assert second == first
     header = json.loads(first.splitlines()[0])
-    assert header["format"] == "factcheck-archive" and header["version"] == 1
+    assert header["format"] == "factcheck-archive" and header["version"] == 2
     assert all(header["counts"][type_] > 0 for type_ in archive.SECTION_BY_TYPE), header["counts"]
     assert f"Imported {sum(header['counts'].values())} records." in report
     assert "cannot log in until one is set" in report
@@ -180,8 +196,14 @@ def test_a_restore_keeps_primary_keys_timestamps_and_secret_fields(restore_datab
                   "published_verdict_id", "quote_start", "quote_end", "slug"):
         assert getattr(copy_, field) == getattr(original, field), field
     assert copy_.version > 1 and copy_.quote == RTL
-    withheld = Evidence.objects.using(RESTORE).get(withheld=True)
+    withheld = Evidence.objects.using(RESTORE).get(withheld=True, claim=corrected)
     assert (withheld.url, withheld.withheld_reason) == ("https://insider.example/notes", "Protects the source")
+    # The draft and the approved copies travel: readers of the restored site see what they saw before.
+    drafted = Claim.objects.using(RESTORE).get(text="Gas prices doubled in 2022")
+    assert drafted.draft_fields["text"] == "Gas prices doubled in 2021" and len(drafted.draft_fields["topics"]) == 2
+    changed, removed = Evidence.objects.using(RESTORE).filter(claim=drafted).order_by("pk")
+    assert changed.withheld and not changed.approved["withheld"] and changed.approved["stance"] == "refutes"
+    assert removed.removed and removed.approved["title"] == "Evidence 1"
     assert Claim.objects.using(RESTORE).get(is_reader_tip=True).tipster_email == "reader@example.org"
     assert Claim.objects.using(RESTORE).exclude(imported_from="").count() == 1
     assert Claim.objects.using(RESTORE).get(status="closed").duplicate_of_id == corrected.pk
@@ -315,6 +337,33 @@ def test_an_export_does_not_see_what_is_written_while_it_runs():
     assert set(Topic.objects.values_list("name", flat=True)) == {"Before", "During"}
 
 
+@both_databases
+def test_a_version_1_archive_restores_what_readers_saw_as_approved(restore_database, editor, reviewer,
+                                                                   other_reviewer, tmp_path):
+    """Version 1 had no approved copies: a public claim's evidence signed off with its verdict (added before the
+    proposal) and its appearances were public; evidence added after a reopening was not."""
+    corrected = build_register(editor, reviewer, other_reviewer)
+    added_later = workflow.add_evidence(claim=Claim.objects.get(text="Gas prices doubled in 2022"), actor=editor,
+                                        version=Claim.objects.get(text="Gas prices doubled in 2022").version,
+                                        title="Found after the reopening", url="https://later.example/")
+    lines = export().splitlines()
+    header = json.loads(lines[0])
+    records = [json.loads(line) for line in lines[1:]]
+    for record in records:
+        for name in ("draft", "approved", "removed"):
+            record["data"].pop(name, None)
+    version_1 = [json.dumps({**header, "version": 1}), *(json.dumps(r) for r in records)]
+    path = tmp_path / "v1.jsonl"
+    path.write_text("\n".join(version_1) + "\n", encoding="utf-8")
+    restore(path)
+
+    restored = Evidence.objects.using(RESTORE)
+    assert restored.get(pk=added_later.pk).approved is None
+    assert restored.get(claim=corrected, withheld=True).approved["url"] == "https://insider.example/notes"
+    assert Appearance.objects.using(RESTORE).get(claim=corrected).approved["outlet"] == "Social"
+    assert Claim.objects.using(RESTORE).get(pk=corrected.pk).draft is None
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Refusals: each leaves the target database exactly as it was.
 
@@ -340,7 +389,8 @@ def test_import_refuses_a_database_that_is_not_empty(restore_database, editor, t
     ("", "line 1: this is not a factcheck-archive file"),
     ("not json", "line 1: this is not a factcheck-archive file"),
     ('{"format": "django-fixture", "version": 1, "counts": {}}', "line 1: this is not a factcheck-archive"),
-    ('{"format": "factcheck-archive", "version": 2, "counts": {}}', "line 1: archive format version 2"),
+    ('{"format": "factcheck-archive", "version": 3, "counts": {}}', "line 1: archive format version 3"),
+    ('{"format": "factcheck-archive", "version": true, "counts": {}}', "line 1: archive format version True"),
     ('{"format": "factcheck-archive", "version": 1, "counts": {"claim": -1}}', "line 1: the header's counts"),
     ('{"format": "factcheck-archive", "version": 1, "counts": {"secret": 1}}', "line 1: the header's counts"),
 ])

@@ -72,13 +72,16 @@ def test_publishing_one_claim_leaves_another_claims_page_cached(
         client.get(other.get_absolute_url())
 
 
-def test_an_edit_of_a_published_claim_invalidates_its_page(cache_on, commits, client, editor, reviewer):
+def test_an_approved_update_of_a_published_claim_invalidates_its_page(cache_on, commits, client, editor,
+                                                                      reviewer):
     claim = published_claim(actor=editor, approver=reviewer, text="Before the edit")
     url = claim.get_absolute_url()
     assert b"Before the edit" in client.get(url).content
     claim.refresh_from_db()
     edited = commits(workflow.edit_claim, claim=claim, actor=editor, version=claim.version, quote="A new quote")
-    assert b"A new quote" in client.get(edited.get_absolute_url()).content
+    assert b"A new quote" not in client.get(url).content  # a draft until a reviewer approves it
+    commits(workflow.approve_update, claim=edited, actor=reviewer, version=edited.version, note="Quote completed.")
+    assert b"A new quote" in client.get(url).content
 
 
 def test_an_edit_of_a_draft_invalidates_nothing(cache_on, commits, client, editor, reviewer, django_assert_num_queries):

@@ -261,17 +261,19 @@ def claim_detail(request, pk, slug=None):
     canonical = claim.get_absolute_url()
     if request.path != canonical:
         return redirect(canonical, permanent=True)
-    corrections = [e for e in claim.public_events if e.kind == ClaimEvent.Kind.CORRECTED]
-    corrected_at = corrections[-1].at if corrections else None
+    # dateModified: the latest correction or approved update.
+    changes = [e for e in claim.public_events if e.kind in (ClaimEvent.Kind.CORRECTED, ClaimEvent.Kind.UPDATED)]
+    corrected_at = changes[-1].at if changes else None
     return render(request, "public/claim_detail.html", {
         "claim": claim,
         "verdict": claim.published_verdict,
         "canonical_url": jsonld.claim_url(claim),
         "corrected_at": corrected_at,
+        "modified_label": changes[-1].get_kind_display() if changes else "",
         "corrections": _describe_corrections(claim.public_events),
         "timeline": claim.public_events,
-        "evidence_groups": _evidence_groups(claim.public_evidence),
-        "appearances": [_with_links(a) for a in claim.appearances.all()],
+        "evidence_groups": _evidence_groups([item.public_version() for item in claim.public_evidence]),
+        "appearances": [_with_links(item.public_version()) for item in claim.public_appearances],
         "sign_offs": claim.sign_offs,
         "source_link": _http(claim.source.url) if claim.source else "",
         "same_as": _http(claim.claimant.same_as) if claim.claimant else "",

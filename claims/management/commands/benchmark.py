@@ -312,21 +312,19 @@ class Command(BaseCommand):
             )
             for k in range(3):
                 withheld = (cid + k) % 50 == 0
-                evidence.append(
-                    (
-                        cid,
-                        f"https://evidence.example/{cid}/{k}",
-                        phrase(6),
-                        f"Publisher {k}",
-                        phrase(20),
-                        ("supports", "refutes", "context")[k],
-                        "",
-                        withheld,
-                        "Protects a source" if withheld else "",
-                        proposer.pk,
-                        at,
-                    )
+                item = (
+                    f"https://evidence.example/{cid}/{k}",
+                    phrase(6),
+                    f"Publisher {k}",
+                    phrase(20),
+                    ("supports", "refutes", "context")[k],
+                    "",
+                    withheld,
+                    "Protects a source" if withheld else "",
                 )
+                # A published claim's evidence is approved as it stands (Evidence.approved).
+                approved = json.dumps(dict(zip(Evidence.PUBLIC_FIELDS, item, strict=True))) if published else None
+                evidence.append((cid, *item, proposer.pk, at, approved, False))
             for k, kind in enumerate(KINDS):
                 final = kind == "published"
                 actor = approver if final else proposer
@@ -406,6 +404,8 @@ class Command(BaseCommand):
                 "withheld_reason",
                 "added_by_id",
                 "added_at",
+                "approved",
+                "removed",
             ],
             evidence,
         )
