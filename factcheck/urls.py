@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("desk/", include("claims.desk_urls")),
+    path("desk/", include("intake.desk_urls")),
+    path("api/v1/", include("intake.api_urls")),  # before the register's API, whose last pattern is a JSON 404
     path("api/v1/", include("claims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

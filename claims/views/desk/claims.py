@@ -42,7 +42,10 @@ Status = Claim.Status
 def claim_new(request):
     """Capture a claim. A first save that looks like existing claims lists them and asks to confirm."""
     # ?source= and ?claimant= preset the menus (the "Capture a claim" links of a source's or claimant's page).
-    initial = {name: request.GET[name] for name in ("source", "claimant") if request.GET.get(name, "").isdigit()}
+    initial = {name: request.GET[name] for name in ("source", "claimant", "quote_start")
+               if request.GET.get(name, "").isdigit()}
+    if request.GET.get("quote"):  # a sentence or span picked in the intake workspace
+        initial["quote"] = request.GET["quote"]
     form = ClaimCaptureForm(request.POST or None, initial=initial or None)
     similar = []
     if request.method == "POST" and form.is_valid():
@@ -64,6 +67,7 @@ def _capture(request, form):
             claim = workflow.create_claim(
                 actor=request.user, text=data["text"], claimant=claimant, quote=data["quote"], source=source,
                 claim_date=data["claim_date"], language=data["language"], topics=data["topics"],
+                quote_start=data.get("quote_start"),
             )
     except workflow.WorkflowError as exc:
         form.add_workflow_error(exc)
