@@ -1,7 +1,7 @@
-"""The admin: reference data (sources, claimants, topics, ratings, appearances) is edited here directly.
-Claims, evidence, verdicts and history are read-only: their changes must go through claims/workflow.py,
-which the desk offers with version checks and the history it writes. The one claim action offered
-here calls the workflow too."""
+"""The admin: reference data (sources, claimants, topics, ratings) is edited here directly. Claims, evidence,
+appearances, verdicts and history are read-only: their changes must go through claims/workflow.py, which
+the desk offers with version checks, the history it writes and the review that a change to a public claim
+needs. The one claim action offered here calls the workflow too."""
 
 from django.contrib import admin, messages
 from django.utils.html import format_html
@@ -39,6 +39,12 @@ class EvidenceInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class AppearanceInline(ReadOnlyInline):
+    model = Appearance
+    fields = ["url", "outlet", "seen_on", "removed"]
+    readonly_fields = fields
+
+
 class VerdictInline(ReadOnlyInline):
     model = Verdict
     fields = ["rating_label", "summary", "proposed_by_name", "proposed_at"]
@@ -59,7 +65,7 @@ class ClaimAdmin(ReadOnlyAdmin):
     search_fields = ["text", "quote", "claimant__name", "source__title"]
     list_select_related = ["claimant", "assignee", "published_verdict"]
     date_hierarchy = "created_at"
-    inlines = [EvidenceInline, VerdictInline, EventInline]
+    inlines = [EvidenceInline, AppearanceInline, VerdictInline, EventInline]
     actions = ["start_research"]
 
     @admin.display(description="Published verdict")
@@ -146,8 +152,7 @@ class RatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appearance)
-class AppearanceAdmin(admin.ModelAdmin):
-    list_display = ["url", "claim", "outlet", "seen_on"]
+class AppearanceAdmin(ReadOnlyAdmin):
+    list_display = ["url", "claim", "outlet", "seen_on", "removed"]
     search_fields = ["url", "outlet", "claim__text"]
     list_select_related = ["claim"]
-    raw_id_fields = ["claim"]

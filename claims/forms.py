@@ -12,8 +12,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.validators import RegexValidator
 from django.db.models import Q
-from django.utils.text import slugify
+from django.utils.text import normalize_newlines, slugify
 
+from idempotency.keys import key_field
+
+from . import workflow
 from .models import Claim, Claimant, Evidence, Rating, Source, Topic, http_url
 
 # Claimants and sources of this many recently changed claims are offered in the claim forms' menus.
@@ -39,6 +42,28 @@ class HttpURLFormField(forms.URLField):
         super().__init__(**kwargs)
 
 
+class ISODateInput(forms.DateInput):
+    """``<input type="date">`` with its value in ISO 8601 (2025-10-22), the only form browsers accept there.
+    Django would otherwise render the site language's format (22/10/2025 for en-gb), which the browser
+    discards: saving the form unchanged would then erase the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MultilineField(forms.CharField):
+    """Text typed in a ``<textarea>``. Browsers send its line ends as CRLF whatever was stored; read back as
+    LF, so that saving a form unchanged changes nothing (a quote's place in its source text included)."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_newlines(value) if value else value
+
+
 class DeskForm(forms.Form):
     """No colon after labels (the layout separates label and input). Several forms share the claim page, so
     each gets its own id prefix: names stay plain, ids stay unique."""
@@ -60,6 +85,19 @@ class VersionedForm(DeskForm):
     """Every claim form carries the version the editor last saw, so a stale save is caught, not lost."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def required(message, **kwargs):
+    """Keyword arguments for a required text field whose message is the workflow's own, and which, like the
+    workflow, counts only visible characters (a zero-width space is not a reason). The form reports it with
+    every other field's error at once; the workflow still has the last word."""
+
+    def visible(value):
+        if not workflow.has_visible_text(value):
+            raise forms.ValidationError(message, code="required")
+
+    messages = {"required": message, **kwargs.pop("error_messages", {})}
+    return {"required": True, "error_messages": messages, "validators": [visible], **kwargs}
 
 
 def language_field(**kwargs):
@@ -109,16 +147,17 @@ class ClaimFieldsForm(DeskForm):
     """The claim's own fields, with claimant and source picked from the lists or created inline."""
 
     id_prefix = "claim"
+    claimant_required = False  # an unattributed reader tip may stay so when edited
 
     text = forms.CharField(
+        **required("The claim text is required.", error_messages={"max_length": TEXT_TOO_LONG}),
         max_length=settings.CLAIM_TEXT_HARD_LIMIT, label="Claim text",
-        error_messages={"max_length": TEXT_TOO_LONG},
         widget=forms.TextInput(attrs={"data-soft-limit": settings.CLAIM_TEXT_SOFT_LIMIT, "autocomplete": "off",
                                       "dir": "auto"}),
         help_text=f"The statement as the desk words it. Keep it under {settings.CLAIM_TEXT_SOFT_LIMIT} characters "
         f"for search results; the limit is {settings.CLAIM_TEXT_HARD_LIMIT}.",
     )
-    quote = forms.CharField(
+    quote = MultilineField(
         required=False, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text="Verbatim from the source, a sentence or two. Found in the source’s full text, it is highlighted.",
     )
@@ -140,7 +179,7 @@ class ClaimFieldsForm(DeskForm):
     new_source_url = HttpURLFormField(required=False, label="New source’s web address",
                                       help_text="e.g. https://example.org/2025/10/lavrov. A source already at this "
                                                 "address is used, whether or not it is in the menu.")
-    claim_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    claim_date = forms.DateField(required=False, widget=ISODateInput(),
                                  help_text="When the claim was made, e.g. 2025-10-22")
     language = language_field()
     topics = forms.ModelMultipleChoiceField(Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
@@ -157,6 +196,9 @@ class ClaimFieldsForm(DeskForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.claimant_required and not cleaned.get("claimant") and not cleaned.get("new_claimant_name") \
+                and "claimant" not in self.errors:
+            self.add_error("claimant", "Choose who made the claim.")
         if cleaned.get("claimant") and cleaned.get("new_claimant_name"):
             self.add_error("new_claimant_name", "Pick an existing claimant or name a new one, not both.")
         if cleaned.get("source") and (cleaned.get("new_source_title") or cleaned.get("new_source_url")):
@@ -184,16 +226,19 @@ class ClaimFieldsForm(DeskForm):
 
 
 class ClaimCaptureForm(ClaimFieldsForm):
+    claimant_required = True
+
     # Where the quote starts in the source's text, when picked in the intake workspace (its words may recur).
     quote_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     confirm_new = forms.BooleanField(
         required=False, label="None of these is the same claim: save it anyway",
     )
+    submission_key = key_field()
 
 
 class ClaimEditForm(ClaimFieldsForm, VersionedForm):
     recheck_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        required=False, widget=ISODateInput(),
         help_text="Review the published verdict again on this date, e.g. when revised statistics are due.",
     )
 
@@ -202,10 +247,14 @@ class ClaimEditForm(ClaimFieldsForm, VersionedForm):
 
     @staticmethod
     def initial_for(claim):
+        """The claim as the desk works on it: on a public claim, with the draft's changes."""
+        working = claim.working_copy()
+        topics = working.working_topic_ids
         return {
-            "text": claim.text, "quote": claim.quote, "claimant": claim.claimant_id, "source": claim.source_id,
-            "claim_date": claim.claim_date, "language": claim.language, "topics": [t.pk for t in claim.topics.all()],
-            "recheck_on": claim.recheck_on, "version": claim.version,
+            "text": working.text, "quote": working.quote, "claimant": working.claimant_id,
+            "source": working.source_id, "claim_date": working.claim_date, "language": working.language,
+            "topics": [t.pk for t in claim.topics.all()] if topics is None else topics,
+            "recheck_on": working.recheck_on, "version": claim.version,
         }
 
     def changes(self, claim, claimant, source):
@@ -225,11 +274,12 @@ class ClaimEditForm(ClaimFieldsForm, VersionedForm):
 class EvidenceForm(VersionedForm):
     id_prefix = "evidence"
 
-    title = forms.CharField(max_length=300, required=False, help_text="e.g. Euroclear half-year results 2025")
+    title = forms.CharField(**required("A title is required."), max_length=300,
+                            help_text="e.g. Euroclear half-year results 2025")
     url = HttpURLFormField(required=False, label="Web address",
                            help_text="http:// or https:// only; leave empty for an interview or a note.")
     publisher = forms.CharField(max_length=200, required=False, help_text="e.g. Euroclear")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Excerpt or note",
+    note = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Excerpt or note",
                            help_text="The excerpt, or what this shows.")
     stance = forms.ChoiceField(choices=Evidence.Stance.choices, initial=Evidence.Stance.CONTEXT,
                                widget=forms.RadioSelect)
@@ -237,29 +287,39 @@ class EvidenceForm(VersionedForm):
     withheld = forms.BooleanField(required=False, label="Withhold the web address from the public",
                                   help_text="Readers see the description but not the link, to protect the source.")
     withheld_reason = forms.CharField(max_length=300, required=False, label="Why it is withheld")
+    submission_key = key_field()  # used when adding
 
     @staticmethod
     def initial_for(evidence, version):
         fields = ("title", "url", "publisher", "note", "stance", "archived_url", "withheld", "withheld_reason")
         return {**{name: getattr(evidence, name) for name in fields}, "version": version}
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("withheld") and not workflow.has_visible_text(cleaned.get("withheld_reason")) \
+                and "withheld_reason" not in self.errors:
+            self.add_error("withheld_reason", "Say why the source is withheld.")
+        return cleaned
+
     def evidence_fields(self):
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in ("version", "submission_key")}
 
 
 class VerdictForm(VersionedForm):
     id_prefix = "verdict"
 
-    rating = RatingChoiceField(Rating.objects.all(), required=False, empty_label="— choose a rating —")
-    summary = forms.CharField(
-        max_length=600, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    submission_key = key_field()
+    rating = RatingChoiceField(Rating.objects.all(), empty_label="— choose a rating —",
+                               error_messages={"required": "Choose a rating."})
+    summary = MultilineField(
+        **required("A summary is required."), max_length=600, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One or two sentences; readers and search engines see it beside the rating.",
     )
-    analysis = forms.CharField(
+    analysis = MultilineField(
         required=False, widget=forms.Textarea(attrs={"rows": 8}),
         help_text="The write-up, in Markdown: **bold**, *italic*, [link](https://…), lists. Use “Preview” to check it.",
     )
-    correction_note = forms.CharField(
+    correction_note = MultilineField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="This verdict replaces a published one: say what changed and why. Readers see this note.",
     )
@@ -273,8 +333,8 @@ class VerdictForm(VersionedForm):
 class ApproveForm(VersionedForm):
     id_prefix = "approve"
 
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
-    correction_note = forms.CharField(
+    note = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+    correction_note = MultilineField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when this verdict replaces a published one and the proposer gave none.",
     )
@@ -288,25 +348,54 @@ class ApproveForm(VersionedForm):
 class SendBackForm(VersionedForm):
     id_prefix = "send-back"
 
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note for the proposer",
+    note = MultilineField(**required("A note for the proposer is required."), widget=forms.Textarea(attrs={"rows": 2}),
+                          label="Note for the proposer",
                            help_text="What needs another look. Required.")
+
+
+class ApproveUpdateForm(VersionedForm):
+    id_prefix = "update"
+
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note for readers",
+                           help_text="What changed, shown on the public page, e.g. Added the Euroclear report of "
+                                     "12 March. Required.")
+
+
+class AppearanceForm(VersionedForm):
+    id_prefix = "appearance"
+
+    url = HttpURLFormField(required=False, label="Web address", help_text="e.g. https://social.example/post/1")
+    outlet = forms.CharField(max_length=200, required=False, help_text="e.g. Telegram channel of the ministry")
+    seen_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              label="Seen on")
+    archived_url = HttpURLFormField(required=False, label="Archived copy", help_text="e.g. a web.archive.org copy")
 
 
 class ReopenForm(VersionedForm):
     id_prefix = "reopen"
 
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for reopening",
+    reason = MultilineField(**required("A reason is required."), widget=forms.Textarea(attrs={"rows": 2}),
+                            label="Reason for reopening",
                              help_text="e.g. Eurostat revised the figure on 3 March. Required.")
 
 
 class CloseForm(VersionedForm):
     id_prefix = "close"
 
-    reason = forms.ChoiceField(choices=[("", "— choose a reason —"), *Claim.CloseReason.choices], required=False,
-                               label="Reason for closing")
+    reason = forms.ChoiceField(
+        choices=[("", "— choose a reason —"), *Claim.CloseReason.choices], label="Reason for closing",
+        error_messages={"required": "Choose why the claim is closed: not checkable, duplicate or out of scope."},
+    )
     duplicate_of = forms.IntegerField(required=False, min_value=1, label="Duplicate of claim number",
                                       help_text="Only for duplicates: the number of the original claim, e.g. 42.")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+    note = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == Claim.CloseReason.DUPLICATE and cleaned.get("duplicate_of") is None \
+                and "duplicate_of" not in self.errors:
+            self.add_error("duplicate_of", "Say which claim this duplicates.")
+        return cleaned
 
 
 class AssignForm(VersionedForm):
@@ -321,18 +410,19 @@ class AssignForm(VersionedForm):
 
 class SourceForm(forms.ModelForm):
     url = HttpURLFormField(required=False, label="Web address", help_text="e.g. https://example.org/2025/10/lavrov")
+    # Not stripped: the claims' quote offsets count from the text's first character.
+    text = MultilineField(
+        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 14}), label="Full text",
+        help_text="Paste the article’s full text to locate each claim’s quote in it. Never shown on public pages.",
+    )
     language = language_field()
+    submission_key = key_field()  # used when adding
 
     class Meta:
         model = Source
         fields = ["title", "url", "outlet", "author", "published_on", "language", "text"]
         widgets = {
-            "published_on": forms.DateInput(attrs={"type": "date"}),
-            "text": forms.Textarea(attrs={"rows": 14}),
-        }
-        labels = {"text": "Full text"}
-        help_texts = {
-            "text": "Paste the article’s full text to locate each claim’s quote in it. Never shown on public pages."
+            "published_on": ISODateInput(),
         }
 
     def clean_url(self):
@@ -346,6 +436,7 @@ class SourceForm(forms.ModelForm):
 class ClaimantForm(forms.ModelForm):
     same_as = HttpURLFormField(required=False, label="Same as",
                                help_text="Wikidata or Wikipedia page, e.g. https://en.wikipedia.org/wiki/Sergey_Lavrov")
+    submission_key = key_field()  # used when adding
 
     class Meta:
         model = Claimant

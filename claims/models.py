@@ -304,12 +304,13 @@ class ClaimQuerySet(models.QuerySet):
 
     def for_claim_page(self):
         """One claim with everything the desk's claim page shows: claimant, source, assignee, topics,
-        evidence (with who added it), every verdict (with its rating) and the full history."""
+        evidence (with who added it), appearances, every verdict (with its rating) and the full history."""
         return self.select_related(
             "claimant", "source", "assignee", "duplicate_of", "published_verdict__rating"
         ).prefetch_related(
             "topics",
             models.Prefetch("evidence", queryset=Evidence.objects.select_related("added_by")),
+            "appearances",
             models.Prefetch("verdicts", queryset=Verdict.objects.select_related("rating")),
             models.Prefetch("events", queryset=ClaimEvent.objects.order_by("at", "id")),
         )
@@ -379,6 +380,8 @@ class Claim(models.Model):
         NOT_CHECKABLE = "not_checkable", "Not checkable (opinion or prediction)"
         DUPLICATE = "duplicate", "Duplicate of another claim"
         OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+        # Known only from other publishers' fact-checks (the reviews app): not our work until reopened.
+        CHECKED_ELSEWHERE = "checked_elsewhere", "Checked by other fact-checkers"
 
     text = models.CharField(
         max_length=settings.CLAIM_TEXT_HARD_LIMIT,
@@ -456,6 +459,9 @@ class Claim(models.Model):
             # planner prefers the status index and walks every published claim).
             models.Index(fields=["recheck_on", "id"], name="claim_recheck_due",
                          condition=Q(status="published", recheck_on__isnull=False)),
+            # Our own claims by their exact wording: an imported review of the same words lists on our page
+            # (reviews/importing.py). Claims known only from others' reviews are left out of it.
+            models.Index(fields=["text"], name="claim_desk_text", condition=~Q(close_reason="checked_elsewhere")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -500,6 +506,17 @@ class Claim(models.Model):
     @property
     def is_public(self):
         return self.published_verdict_id is not None
+
+    def working_copy(self):
+        """The claim as the desk works on it: this row (what readers see) with the draft's fields applied, as an
+        unsaved copy (no query). ``working_topic_ids`` is the draft's topic ids, or None if it leaves them."""
+        copy = Claim(**{field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields})
+        for name, value in self.draft_fields.items():
+            if name != "topics":
+                field = self._meta.get_field(name)
+                setattr(copy, field.attname, field.to_python(value))
+        copy.working_topic_ids = self.draft_fields.get("topics")
+        return copy
 
     @property
     def draft_fields(self):

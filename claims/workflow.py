@@ -13,10 +13,12 @@ Each operation:
 import datetime
 import functools
 import logging
+import unicodedata
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .models import Appearance, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url
 
@@ -133,9 +135,15 @@ def _require_status(claim, *allowed, doing):
         )
 
 
+def has_visible_text(value):
+    """Whether ``value`` holds a character a reader can see: something beyond whitespace and Unicode format
+    characters (category Cf: zero-width spaces and joiners, bidi marks, the byte-order mark)."""
+    return any(not char.isspace() and unicodedata.category(char) != "Cf" for char in value or "")
+
+
 def _required_text(value, *, field, what):
     value = (value or "").strip()
-    if not value:
+    if not has_visible_text(value):
         raise WorkflowError(f"{what} is required.", code="required", field=field)
     return value
 
@@ -354,7 +362,7 @@ def _clean_evidence(fields):
 
 
 def _check_withheld(evidence):
-    if evidence.withheld and not evidence.withheld_reason.strip():
+    if evidence.withheld and not has_visible_text(evidence.withheld_reason):
         raise WorkflowError(
             "Say why the source is withheld.", code="required", field="withheld_reason"
         )
@@ -470,8 +478,10 @@ def approve(*, claim, actor, version, note="", correction_note=""):
 def _publish(claim, actor, verdict, *, note, correction_note):
     now = timezone.now()
     if claim.published_verdict_id is not None:
-        correction = (correction_note or "").strip() or verdict.correction_note
-        if not correction:
+        correction = (correction_note or "").strip()
+        if not has_visible_text(correction):
+            correction = verdict.correction_note
+        if not has_visible_text(correction):
             raise WorkflowError(
                 "This verdict replaces a published one: write a correction note saying what changed and why.",
                 code="correction_note_required", field="correction_note",
@@ -676,6 +686,12 @@ def _edit_draft(claim, actor, fields):
     return _commit(claim, actor, Kind.EDITED, changes=changes, note=DRAFT_NOTE if drafted else "")
 
 
+def draft_changes(claim):
+    """The draft's field changes as people read them: {field: [what readers see, the draft]}."""
+    return {name: [_describe(name, _row_value(claim, name)), _describe(name, value)]
+            for name, value in claim.draft_fields.items()}
+
+
 def has_pending_changes(claim):
     """Whether the claim holds changes readers do not see yet."""
     return bool(claim.draft_fields) or any(
@@ -772,8 +788,7 @@ def discard_draft(*, claim, actor, version):
     claim = _lock(claim, version)
     if not _is_drafting(claim) or not has_pending_changes(claim):
         raise WorkflowError("There are no changes to discard.", code="no_change")
-    changes = {name: [_describe(name, value), _describe(name, _row_value(claim, name))]
-               for name, value in claim.draft_fields.items()}
+    changes = {name: [draft, public] for name, (public, draft) in draft_changes(claim).items()}
     for item in [*claim.evidence.all(), *claim.appearances.all()]:
         if item.approved is None:
             item.delete()
@@ -787,44 +802,43 @@ def discard_draft(*, claim, actor, version):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Import.
+# Fact-checks by others (the reviews app's import). Their reviews are theirs: these operations never make a
+# verdict, never publish, and never put a claim in a desk queue.
 
 
 @operation
-def import_claim_review(*, actor, text, claimant, rating, summary, review_url, reviewed_at, source=None,
-                        claim_date=None, language="en", analysis="", publisher=""):
-    """Publish a fact-check that another organisation already made, from its ClaimReview
-    (``manage.py import_claimreview``): the claim, its verdict and ONE public ``published`` event that notes
-    the origin, in one transaction. ``review_url`` is the original review; a second import of it is refused.
+def record_checked_elsewhere(*, actor, claims=(), notes=()):
+    """Claims known from other publishers' fact-checks, many at once (an import is thousands of them).
 
-    The one exception to four eyes: nobody here proposes or approves this verdict, because the original
-    publisher did the checking and its review is what we republish. The actor is the importing system account
-    (a reviewer), and the verdict is credited to ``publisher`` when known.
-    """
+    ``claims``: unsaved ``Claim`` objects (text, quote, claimant, claim_date, language), each saved **closed as
+    checked elsewhere**, so that it waits in no queue (a reviewer's reopen takes it to new, to check it
+    ourselves), with a ``created`` event noting whose review it came from (``claim.origin_note``).
+    ``notes``: ``(claim_id, note, changes)`` for claims that exist: another review was added, or a review's rating
+    or date changed; each gets an ``edited`` event and its version bumped.
+    Returns the saved claims."""
     _require(actor, REVIEWER_PERMISSION)
-    review_url = _check_url(review_url, field="review_url")
-    if not review_url:
-        raise WorkflowError("The review's URL is required.", code="required", field="review_url")
-    if Claim.objects.imported_from(review_url).exists():
-        raise WorkflowError("This review has been imported already.", code="already_imported", field="review_url")
-    if claimant is None:
-        raise WorkflowError("Say who made the claim.", code="required", field="claimant")
-    if not isinstance(rating, Rating):
-        raise WorkflowError("Choose a rating.", code="required", field="rating")
-    summary = _required_text(summary, field="summary", what="A summary")
-    _check_length(Verdict, {"summary": summary, "proposed_by_name": publisher})
-    claim = Claim(
-        text=_check_text(text), claimant=claimant, source=source, claim_date=claim_date,
-        language=language or "en", imported_from=review_url,
-    )
-    _check_length(Claim, {"language": claim.language})
-    claim.save()
-    verdict = Verdict.objects.create(
-        claim=claim, rating=rating, rating_label=rating.label, rating_value=rating.value, summary=summary,
-        analysis=(analysis or "").strip(), proposed_by=actor, proposed_by_name=publisher or _name(actor),
-        proposed_at=reviewed_at,
-    )
-    claim.published_verdict, claim.published_at = verdict, reviewed_at
-    note = f"Imported from the review by {publisher}: {review_url}" if publisher else f"Imported from {review_url}"
-    return _commit(claim, actor, Kind.PUBLISHED, to_status=Status.PUBLISHED, verdict=verdict, note=note,
-                   public=True)
+    now = timezone.now()
+    claims = list(claims)
+    for claim in claims:
+        _check_length(Claim, {"language": claim.language})
+        claim.text = _check_text(claim.text)
+        claim.slug = slugify(claim.text)[:80].strip("-") or "claim"  # bulk_create skips Claim.save()
+        claim.status, claim.close_reason, claim.version = Status.CLOSED, Claim.CloseReason.CHECKED_ELSEWHERE, 1
+        claim.created_at = claim.updated_at = now
+    Claim.objects.bulk_create(claims)
+    events = [
+        ClaimEvent(claim_id=claim.pk, actor=actor, actor_name=_name(actor), at=now, kind=Kind.CREATED,
+                   from_status="", to_status=Status.CLOSED, note=getattr(claim, "origin_note", ""))
+        for claim in claims
+    ]
+    notes = list(notes)
+    if notes:
+        ids = {claim_id for claim_id, _, _ in notes}
+        statuses = dict(Claim.objects.filter(pk__in=ids).values_list("pk", "status"))
+        for claim_id, note, changes in notes:
+            events.append(ClaimEvent(claim_id=claim_id, actor=actor, actor_name=_name(actor), at=now,
+                                     kind=Kind.EDITED, from_status=statuses[claim_id],
+                                     to_status=statuses[claim_id], note=note, changes=changes or {}))
+        Claim.objects.filter(pk__in=ids).update(version=models.F("version") + 1, updated_at=now)
+    ClaimEvent.objects.bulk_create(events)
+    return claims

@@ -126,9 +126,19 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
     raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL; got {REDIS_URL!r}.")
 
+# Outbound fetches of users' URLs (factcheck/fetch.py: link checks, archived copies, intake): caps per request.
+OUTBOUND_MAX_BYTES = envint("OUTBOUND_MAX_BYTES", 10_000_000, minimum=1024)
+OUTBOUND_TIMEOUT = envint("OUTBOUND_TIMEOUT", 20, minimum=1)
+OUTBOUND_MAX_REDIRECTS = envint("OUTBOUND_MAX_REDIRECTS", 5, minimum=0)
+# Tests only: lets the fetcher reach servers on 127.0.0.1/::1. Production never sets it.
+OUTBOUND_ALLOW_LOOPBACK = envbool("OUTBOUND_ALLOW_LOOPBACK", False)
+
 # Claim text: ClaimReview wants ~75 characters; past that the desk warns, past the hard limit it refuses.
 CLAIM_TEXT_SOFT_LIMIT = 75
 CLAIM_TEXT_HARD_LIMIT = 200
+
+# Google Fact Check Tools' claims:search (manage.py import_claimreview --google); tests set a loopback address.
+GOOGLE_FACTCHECK_URL = os.environ.get("GOOGLE_FACTCHECK_URL", "").strip()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -147,6 +157,15 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "claims",
+    # One-time submission keys for the desk's create forms and the API's Idempotency-Key header.
+    "idempotency",
+    # Background work (Django's Tasks API): the queue, its worker and scheduler, and the apps that use it.
+    "django_tasks",
+    "django_tasks_db",
+    "background",
+    "linkcheck",
+    "notifications",
+    "reviews",  # fact-checks by others: the ClaimReview import
     "intake",
 ]
 
@@ -198,6 +217,44 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background tasks (Django's Tasks API through django-tasks): the database backend (no broker) by default, RQ on
+# Redis when REDIS_URL is set (workers on several machines), "immediate" runs each task in the request (tests).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "rq" if REDIS_URL else "database").strip().lower()
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}; got {TASKS_BACKEND!r}.")
+if TASKS_BACKEND == "rq" and not REDIS_URL:
+    raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+# A task that fails for a passing reason is tried again this many times in all, after 1, 2, 4 … minutes.
+TASK_MAX_ATTEMPTS = envint("TASK_MAX_ATTEMPTS", 5, minimum=1)
+TASK_RETRY_BASE_SECONDS = envint("TASK_RETRY_BASE_SECONDS", 60, minimum=0)
+
+# Link health (linkcheck/): working links are checked again every LINKCHECK_INTERVAL_DAYS, failing ones every
+# LINKCHECK_FAILING_HOURS, and a link is called broken after LINKCHECK_BROKEN_AFTER failed checks in a row.
+LINKCHECK_INTERVAL_DAYS = envint("LINKCHECK_INTERVAL_DAYS", 7, minimum=1)
+LINKCHECK_FAILING_HOURS = envint("LINKCHECK_FAILING_HOURS", 24, minimum=1)
+LINKCHECK_BROKEN_AFTER = envint("LINKCHECK_BROKEN_AFTER", 3, minimum=1)
+
+# Notifications by email (notifications/): printed to the console unless EMAIL_HOST names an SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+
 # Anonymous public pages and API reads are cached this long (0 turns the cache off); publication,
 # correction and edits invalidate exactly what they affect at once (claims/caching.py).
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 600, minimum=0)
@@ -213,10 +270,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: its hook revokes the user's API tokens whenever their password changes, by any path.
+    {"NAME": "claims.accounts.RevokeTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:dashboard"
 LOGOUT_REDIRECT_URL = "public:home"
+
+# Mail (password reset links). Without EMAIL_HOST, messages are written to standard output (the console
+# backend), so a fresh clone's reset works and the link shows in the server's log; set EMAIL_HOST for SMTP.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on: "
+                               "EMAIL_USE_SSL=1 needs EMAIL_USE_TLS=0.")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+# A reset link works this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_HOURS", 72, minimum=1) * 3600
 
 # Failed logins: five tries per user and address, then a cool-off.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
@@ -233,8 +311,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Archived copies (WARC files and their text) go through the default storage: files under MEDIA_ROOT, which is
+# never served directly (readers get them through linkcheck's views). MEDIA_STORAGE names another backend, e.g.
+# storages.backends.s3.S3Storage (django-storages, configured by its own AWS_* settings).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and envbool("STATIC_MANIFEST", True)

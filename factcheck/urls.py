@@ -4,11 +4,19 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from claims.views import ops
+from reviews import api as reviews_api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("linkcheck.urls")),  # archived copies (/archive/…) and the desk's links (/desk/links/…)
+    path("desk/inbox/", include("notifications.urls")),
     path("desk/", include("claims.desk_urls")),
+    # Before the claims API, which ends in a catch-all 404.
+    path("api/v1/", include("linkcheck.api")),
+    path("api/v1/", include("notifications.api")),
+    # Before claims' API: the ClaimReview export's ?include=others (reviews/api.py); the rest is claims'.
+    path("api/v1/claimreview/", reviews_api.ClaimReviewList.as_view(), name="claimreview-with-others"),
     path("desk/", include("intake.desk_urls")),
     path("api/v1/", include("intake.api_urls")),  # before the register's API, whose last pattern is a JSON 404
     path("api/v1/", include("claims.api.urls")),
@@ -20,5 +28,7 @@ urlpatterns = [
     # Probes for load balancers: before the public site, outside its cache, no login.
     path("healthz", ops.healthz, name="healthz"),
     path("readyz", ops.readyz, name="readyz"),
+    # Fact-checks by others (the reviews app): theirs, on pages of their own.
+    path("checked-elsewhere/", include("reviews.urls")),
     path("", include("claims.public_urls")),
 ]

@@ -23,6 +23,12 @@ page; an administrator can make one with `python manage.py drf_create_token <use
 `If-Match`, or, without that header, `version` in the body. A stale one answers 412 and nothing is
 written; neither answers 428. A transition the workflow refuses answers 409 with a machine-readable `code`.
 
+**Retrying a create.** `POST` to `claims/`, `claims/{id}/evidence/`, `claims/{id}/verdicts/`, `claimants/`,
+`sources/` and `topics/` honours an `Idempotency-Key` header (any unique string, e.g. a UUID): sent again
+with the same key, the request is not repeated and you get the first answer again (its status and body,
+with `Idempotent-Replayed: true`); the same key with a different request answers 422. Keys are per user
+and expire after 24 hours.
+
 **Errors** are JSON: `{"code": ..., "detail": ...}`, with `errors` (field → messages) on 400 and
 `current_version` on 412. Bodies over the upload limit answer 413; too many requests answer 429 with
 `Retry-After`.
@@ -52,6 +58,8 @@ _ERRORS = {
     409: (ErrorSerializer, "The workflow refuses this transition; `code` says why (e.g. own_verdict)."),
     412: (StaleVersionSerializer, "The claim changed since the given version: nothing was written."),
     413: (ErrorSerializer, "The request body is over the upload limit."),
+    422: (ErrorSerializer, "The Idempotency-Key was used before for a different request (code "
+                           "idempotency_key_reused)."),
     428: (ErrorSerializer, "No version given: send If-Match or `version`."),
     429: (ErrorSerializer, "Too many requests; retry after the Retry-After header's seconds."),
 }
@@ -60,6 +68,7 @@ READ_ERRORS = (401, 404, 429)
 LIST_ERRORS = (400, 401, 404, 429)  # 400: a bad filter; 404: a bad cursor
 WRITE_ERRORS = (400, 401, 403, 404, 413, 429)
 WORKFLOW_ERRORS = (*WRITE_ERRORS, 409, 412, 428)
+CREATE_ERRORS = (*WRITE_ERRORS, 422)  # 422: an Idempotency-Key reused for another request
 
 
 def errors(*codes):

@@ -18,8 +18,19 @@ from rest_framework.validators import UniqueValidator
 from claims.jsonld import claim_review, claim_url
 from claims.models import Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict
 from claims.rendering import render_markdown
+from claims.workflow import has_visible_text
 
 bcp47 = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", "Enter a BCP-47 language tag, e.g. en or pt-BR.")
+
+
+def visible_text(value):
+    # As the workflow counts it: spaces, zero-width characters and bidi marks alone are not text. Checked here
+    # too so that a request hears of it together with every other field's error.
+    if not has_visible_text(value):
+        raise serializers.ValidationError("This field may not be blank: invisible characters do not count.",
+                                          code="blank")
+
+
 # DRF's own date output (ISO 8601 unless settings say otherwise), for the hand-written read paths.
 DATE = serializers.DateField()
 
@@ -185,6 +196,12 @@ class ClaimSerializer(AudienceSerializer):
                                          help_text="The ClaimReview this claim was imported from, if any.")
     tipster_email = serializers.CharField(read_only=True, allow_null=True, help_text="A reader tip's e-mail.")
     close_reason = serializers.ChoiceField(choices=Claim.CloseReason.choices, read_only=True, allow_blank=True)
+    pending_changes = serializers.JSONField(
+        read_only=True, allow_null=True, source="draft_fields",
+        help_text="Editors: edits to a public claim that readers do not see until a reviewer approves them "
+                  "(POST approve-update/), as field → new value (ids for claimant, source and topics). The other "
+                  "fields are what readers see.",
+    )
     version = serializers.IntegerField(
         required=False, min_value=1,
         help_text="Read: the claim's version (also its ETag). Write: the version you are changing, when you "
@@ -197,18 +214,23 @@ class ClaimSerializer(AudienceSerializer):
             "id", "text", "slug", "quote", "quote_start", "quote_end", "claimant", "source", "claim_date",
             "language", "topics", "published_verdict", "published_at", "page_url", "imported_from",
             "status", "close_reason", "assignee", "recheck_on", "duplicate_of", "is_reader_tip", "tipster_email",
-            "version", "created_at", "updated_at",
+            "pending_changes", "version", "created_at", "updated_at",
         ]
         read_only_fields = [
             "slug", "quote_start", "quote_end", "published_at", "imported_from", "status", "close_reason",
             "duplicate_of", "is_reader_tip", "tipster_email", "created_at", "updated_at",
         ]
-        extra_kwargs = {"quote": {"max_length": 5000}}
+        extra_kwargs = {"quote": {"max_length": 5000}, "text": {"validators": [visible_text]}}
         editor_only = ["status", "close_reason", "assignee", "recheck_on", "duplicate_of", "is_reader_tip",
-                       "tipster_email"]
+                       "tipster_email", "pending_changes"]
 
     def get_page_url(self, claim) -> str | None:
         return claim_url(claim) if claim.is_public else None
+
+    def validate_claimant(self, claimant):
+        if claimant is None:
+            raise serializers.ValidationError("Choose who made the claim.", code="required")
+        return claimant
 
     # The read path, written out. The fields above still validate input and describe the schema, but reading
     # through them (some forty fields and five nested serializers per claim) cost a page of 50 claims more
@@ -273,6 +295,7 @@ class ClaimSerializer(AudienceSerializer):
             "duplicate_of": claim.duplicate_of_id,
             "is_reader_tip": claim.is_reader_tip,
             "tipster_email": claim.tipster_email,
+            "pending_changes": claim.draft_fields,
         }
 
 
@@ -338,8 +361,26 @@ class EvidenceSerializer(AudienceSerializer):
             "withheld_reason", "added_by_name", "added_at", "last_checked_at", "last_status", "version",
         ]
         read_only_fields = ["claim", "added_at", "last_checked_at", "last_status"]
-        extra_kwargs = {"note": {"max_length": 10_000}}
+        extra_kwargs = {"note": {"max_length": 10_000}, "title": {"validators": [visible_text]}}
         editor_only = ["url", "archived_url", "withheld_reason", "added_by_name", "last_checked_at", "last_status"]
+
+    def to_internal_value(self, data):
+        # A withheld item needs its reason: reported with the other fields' errors, not after them.
+        try:
+            values, errors = super().to_internal_value(data), {}
+        except serializers.ValidationError as exc:
+            values, errors = None, dict(exc.detail) if isinstance(exc.detail, dict) else {}
+        if isinstance(data, dict) and "withheld_reason" not in errors and self._withheld_without_reason(data):
+            errors["withheld_reason"] = [serializers.ErrorDetail("Say why the source is withheld.", code="required")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
+
+    def _withheld_without_reason(self, data):
+        instance = self.instance if isinstance(self.instance, Evidence) else None
+        withheld = data.get("withheld", instance.withheld if instance else False)
+        reason = data.get("withheld_reason", instance.withheld_reason if instance else "")
+        return withheld is True and not has_visible_text(reason if isinstance(reason, str) else "")
 
     def to_representation(self, evidence):
         # Readers see the item as a reviewer approved it; the desk's later edits are a draft.
@@ -375,7 +416,8 @@ class VerdictSerializer(AudienceSerializer):
             "correction_note", "proposed_by_name", "proposed_at", "is_published", "version",
         ]
         read_only_fields = ["claim", "rating_label", "rating_value", "proposed_by_name", "proposed_at"]
-        extra_kwargs = {"analysis": {"max_length": 50_000}, "correction_note": {"max_length": 5000}}
+        extra_kwargs = {"analysis": {"max_length": 50_000}, "correction_note": {"max_length": 5000},
+                        "summary": {"validators": [visible_text]}}
         editor_only = ["proposed_by_name"]
 
     def get_analysis_html(self, verdict) -> str:
@@ -436,11 +478,17 @@ class ApproveSerializer(ActionSerializer):
 
 
 class SendBackSerializer(ActionSerializer):
-    note = serializers.CharField(max_length=5000, help_text="What the proposer should do next.")
+    note = serializers.CharField(max_length=5000, validators=[visible_text],
+                                 help_text="What the proposer should do next.")
+
+
+class ApproveUpdateSerializer(ActionSerializer):
+    note = serializers.CharField(max_length=5000, help_text="What changed, for readers (shown on the public page).")
 
 
 class ReopenSerializer(ActionSerializer):
-    reason = serializers.CharField(max_length=5000, help_text="Why the claim is looked at again.")
+    reason = serializers.CharField(max_length=5000, validators=[visible_text],
+                                   help_text="Why the claim is looked at again.")
 
 
 class CloseSerializer(ActionSerializer):

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from claims import workflow
 from claims.models import Claim, Claimant, ClaimEvent, Rating
 from claims.workflow import EDITOR_PERMISSION, REVIEWER_PERMISSION, StaleVersion
+from idempotency.keys import HEADER_PARAMETER, idempotent
 
 from . import serializers as api
 from .exceptions import PreconditionRequired, etag
@@ -40,7 +41,7 @@ from .permissions import (
     visible_topics,
     visible_verdicts,
 )
-from .schema import IF_MATCH, LIST_ERRORS, READ_ERRORS, WORKFLOW_ERRORS, WRITE_ERRORS, errors
+from .schema import CREATE_ERRORS, IF_MATCH, LIST_ERRORS, READ_ERRORS, WORKFLOW_ERRORS, WRITE_ERRORS, errors
 from .throttles import AnonThrottle, UserThrottle
 
 
@@ -149,9 +150,10 @@ class ClaimList(ClaimScoped):
     def get(self, request):
         return self.paginated(self.filter_queryset(self.get_queryset()))
 
-    @extend_schema(summary="Capture a claim (editors)",
+    @extend_schema(summary="Capture a claim (editors)", parameters=[HEADER_PARAMETER],
                    description="The new claim is `new`; its ETag is in the headers.",
-                   responses={201: api.ClaimSerializer, **errors(*WRITE_ERRORS, 409)})
+                   responses={201: api.ClaimSerializer, **errors(*CREATE_ERRORS, 409)})
+    @idempotent
     def post(self, request):
         require(request.user, EDITOR_PERMISSION)
         data = self.validated(api.ClaimSerializer)
@@ -204,9 +206,10 @@ class ClaimEvidence(EvidenceResponse, ClaimScoped):
     def get(self, request, claim_id):
         return self.paginated(visible_evidence(request.user, self.get_claim()))
 
-    @extend_schema(summary="Add evidence (editors)", parameters=[IF_MATCH],
+    @extend_schema(summary="Add evidence (editors)", parameters=[IF_MATCH, HEADER_PARAMETER],
                    description="The ETag of the response is the claim's new version.",
-                   responses={201: api.EvidenceSerializer, **errors(*WORKFLOW_ERRORS)})
+                   responses={201: api.EvidenceSerializer, **errors(*WORKFLOW_ERRORS, 422)})
+    @idempotent
     def post(self, request, claim_id):
         claim = self.get_claim()
         require(request.user, EDITOR_PERMISSION)
@@ -268,9 +271,10 @@ class ClaimVerdicts(ClaimScoped):
     def get(self, request, claim_id):
         return self.paginated(visible_verdicts(request.user, self.get_claim()))
 
-    @extend_schema(summary="Propose a verdict (editors)", parameters=[IF_MATCH],
+    @extend_schema(summary="Propose a verdict (editors)", parameters=[IF_MATCH, HEADER_PARAMETER],
                    description="researching → in_review. Needs at least one evidence item.",
-                   responses={201: api.VerdictSerializer, **errors(*WORKFLOW_ERRORS)})
+                   responses={201: api.VerdictSerializer, **errors(*WORKFLOW_ERRORS, 422)})
+    @idempotent
     def post(self, request, claim_id):
         claim = self.get_claim()
         require(request.user, EDITOR_PERMISSION)
@@ -341,6 +345,29 @@ class ReopenClaim(ClaimAction):
         return workflow.reopen(**kwargs)
 
 
+@extend_schema_view(post=extend_schema(
+    summary="Approve a public claim's pending changes (reviewers)",
+    description="Publishes the edits waiting in `pending_changes`, and evidence and appearance changes, with a "
+                "note for readers (a public `updated` event; the ClaimReview gets `dateModified`). Never by "
+                "someone who made one of the changes (409 own_change); `REQUIRED_APPROVALS` apply."))
+class ApproveUpdate(ClaimAction):
+    serializer_class = api.ApproveUpdateSerializer
+
+    def perform(self, **kwargs):
+        return workflow.approve_update(**kwargs)
+
+
+@extend_schema_view(post=extend_schema(
+    summary="Discard a public claim's pending changes (editors)",
+    description="The claim, its evidence and appearances go back to what readers see."))
+class DiscardDraft(ClaimAction):
+    permission = EDITOR_PERMISSION
+    serializer_class = api.ActionSerializer
+
+    def perform(self, **kwargs):
+        return workflow.discard_draft(**kwargs)
+
+
 @extend_schema_view(post=extend_schema(summary="Close (reviewers)",
                                        description="new or researching → closed, with a reason."))
 class CloseClaim(ClaimAction):
@@ -377,6 +404,7 @@ class ReferenceList(APIBase):
     def get(self, request):
         return self.paginated(self.get_queryset())
 
+    @idempotent
     def post(self, request):
         require(request.user, self.permission)
         serializer = self.get_serializer(data=request.data)
@@ -410,8 +438,8 @@ class ReferenceDetail(APIBase):
 def reference_list_schema(noun, serializer):
     return extend_schema_view(
         get=extend_schema(summary=f"List {noun}s", responses={200: serializer(many=True), **errors(*LIST_ERRORS)}),
-        post=extend_schema(summary=f"Add a {noun} (editors)",
-                           responses={201: serializer, **errors(*WRITE_ERRORS)}),
+        post=extend_schema(summary=f"Add a {noun} (editors)", parameters=[HEADER_PARAMETER],
+                           responses={201: serializer, **errors(*CREATE_ERRORS)}),
     )
 
 

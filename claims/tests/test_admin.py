@@ -18,7 +18,7 @@ from .factories import (
 )
 
 User = get_user_model()
-READ_ONLY = [Claim, Evidence, Verdict, ClaimEvent]
+READ_ONLY = [Claim, Evidence, Appearance, Verdict, ClaimEvent]
 # The domain model of DESIGN.md. (Internal tables, such as the search index, are not for the admin.)
 DOMAIN_MODELS = {Source, Claimant, Topic, Claim, Appearance, Evidence, Rating, Verdict, ClaimEvent}
 

@@ -109,6 +109,11 @@ MATRIX = [
     ("claim-reopen", "post", "new", {"reason": "New figures."}, {**A401_O404, **editors(403, reviewer=409)}),
     ("claim-close", "post", "new", {"reason": "out_of_scope"}, {**A401_O404, **editors(403, reviewer=200)}),
     ("claim-close", "post", "public", {"reason": "out_of_scope"}, {**A401_O403, **editors(403, reviewer=409)}),
+    # A public claim with nothing pending: nothing to approve or discard.
+    ("claim-approve-update", "post", "public", {"note": "Updated."}, {**A401_O403, **editors(403, reviewer=409)}),
+    ("claim-approve-update", "post", "new", {"note": "Updated."}, {**A401_O404, **editors(403, reviewer=409)}),
+    ("claim-discard-draft", "post", "public", {}, {**A401_O403, **editors(409)}),
+    ("claim-discard-draft", "post", "new", {}, {**A401_O404, **editors(409)}),
     ("claim-history", "get", "public", None, OPEN_READ),
     ("claim-history", "get", "new", None, HIDDEN_READ),
     ("evidence", "patch", "hidden_evidence", {"note": "Checked."}, {**A401_O404, **editors(200)}),

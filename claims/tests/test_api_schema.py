@@ -21,11 +21,11 @@ def schema(client):
 
 
 def api_operations():
-    """(OpenAPI path, method) for every route and method under /api/v1/ (the register's ``api`` namespace and
-    other apps' API routes) but the JSON 404."""
-    apis = [p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and str(p.pattern) == "api/v1/"]
+    """(OpenAPI path, method) for every route and method under /api/v1/ (the ``api`` namespace and other apps'
+    API routes) but the JSON 404."""
+    includes = [p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and str(p.pattern) == "api/v1/"]
     operations = set()
-    for pattern in (pattern for api in apis for pattern in api.url_patterns):
+    for pattern in (route for include in includes for route in include.url_patterns):
         if pattern.name == "not-found":
             continue
         path = "/api/v1/" + re.sub(r"<int:(\w+)>", r"{\1}", str(pattern.pattern))

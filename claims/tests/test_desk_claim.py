@@ -150,9 +150,10 @@ def test_claim_page_queries_do_not_grow_with_evidence_and_events(reviewer_client
     claim = grow(researching_claim(actor=editor, topics=[TopicFactory()]), editor, n)
     assert claim.evidence.count() == n
     # session, user, the user's and their groups' permissions (2); the claim with its claimant, source,
-    # assignee, duplicate and published verdict; its topics, evidence, verdicts and events (4); the choices of
-    # the edit form (claimants, sources, topics), the rating list and the assignee list (5).
-    with django_assert_num_queries(14):
+    # assignee, duplicate and published verdict; its topics, evidence, appearances, verdicts and events (5); the
+    # choices of the edit form (claimants, sources, topics), the rating list and the assignee list (5); the health
+    # of the evidence links (linkcheck, 1).
+    with django_assert_num_queries(16):
         response = reviewer_client.get(claim.get_desk_url())
     assert len(response.context["evidence"]) == n
     assert len(response.context["events"]) == n + 2
@@ -161,9 +162,10 @@ def test_claim_page_queries_do_not_grow_with_evidence_and_events(reviewer_client
 @pytest.mark.parametrize("n", [1, 10])
 def test_claim_page_in_review_queries_do_not_grow(reviewer_client, editor, n, django_assert_num_queries):
     claim = in_review_claim(actor=editor, evidence=n)
-    # session, user, permissions (2), the claim and its four prefetches (5), the edit form's choices
-    # (claimants, sources, topics) and the assignee list (4). No rating list: nothing to propose.
-    with django_assert_num_queries(13):
+    # session, user, permissions (2), the claim and its five prefetches (6), the edit form's choices
+    # (claimants, sources, topics) and the assignee list (4), the evidence links' health (linkcheck, 1). No rating
+    # list: nothing to propose.
+    with django_assert_num_queries(15):
         response = reviewer_client.get(claim.get_desk_url())
     assert len(response.context["evidence"]) == n
     assert response.context["approve_form"] is not None

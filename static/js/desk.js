@@ -2,6 +2,18 @@
 (function () {
   "use strict";
 
+  // A create form's one-time key (idempotency/keys.py). The browser keeps a field's value across Back only
+  // when it differs from the page's own, so give this copy of the form a key of its own: Back, even when
+  // it fetches the page afresh, then restores the key that was sent, and saving again shows the first save.
+  document.querySelectorAll("input.submission-key").forEach(function (input) {
+    if (input.value !== input.defaultValue || !window.crypto) {
+      return;  // restored by the browser: keep it
+    }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    input.value = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  });
+
   // A live length hint for the claim text: search engines show about data-soft-limit characters.
   document.querySelectorAll("input[data-soft-limit]").forEach(function (input) {
     var soft = parseInt(input.dataset.softLimit, 10);

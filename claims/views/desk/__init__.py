@@ -6,11 +6,15 @@ reviewer. Views parse input, call a QuerySet verb or one workflow function, and 
 
 from .accounts import profile, token_create, token_revoke
 from .claims import (
+    appearance_add,
+    appearance_remove,
     approve,
+    approve_update,
     assign,
     claim_detail,
     claim_new,
     close,
+    discard_draft,
     evidence_add,
     evidence_edit,
     evidence_remove,
@@ -22,7 +26,28 @@ from .dashboard import dashboard
 from .reference import claimant_edit, claimant_list, source_annotated, source_edit, source_list
 
 __all__ = [
-    "approve", "assign", "claim_detail", "claim_new", "claimant_edit", "claimant_list", "close", "dashboard",
-    "evidence_add", "evidence_edit", "evidence_remove", "profile", "reopen", "send_back", "source_annotated",
-    "source_edit", "source_list", "token_create", "token_revoke", "verdict_propose",
+    "appearance_add",
+    "appearance_remove",
+    "approve",
+    "approve_update",
+    "assign",
+    "claim_detail",
+    "claim_new",
+    "claimant_edit",
+    "claimant_list",
+    "close",
+    "dashboard",
+    "discard_draft",
+    "evidence_add",
+    "evidence_edit",
+    "evidence_remove",
+    "profile",
+    "reopen",
+    "send_back",
+    "source_annotated",
+    "source_edit",
+    "source_list",
+    "token_create",
+    "token_revoke",
+    "verdict_propose",
 ]

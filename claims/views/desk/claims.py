@@ -14,7 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from claims import workflow
 from claims.forms import (
+    AppearanceForm,
     ApproveForm,
+    ApproveUpdateForm,
     AssignForm,
     ClaimCaptureForm,
     ClaimEditForm,
@@ -25,9 +27,10 @@ from claims.forms import (
     VerdictForm,
     VersionedForm,
 )
-from claims.models import Claim, ClaimEvent, Evidence
+from claims.models import Appearance, Claim, ClaimEvent, Evidence
+from idempotency import keys
 
-from .common import desk_view, reviewer_view
+from .common import already_saved, desk_view, reviewer_view
 from .history import timeline
 
 Status = Claim.Status
@@ -47,28 +50,36 @@ def claim_new(request):
     if request.GET.get("quote"):  # a sentence or span picked in the intake workspace
         initial["quote"] = request.GET["quote"]
     form = ClaimCaptureForm(request.POST or None, initial=initial or None)
+    key = keys.key_of(request)
+    if request.method == "POST" and (earlier := keys.previous(request.user, key)):
+        return already_saved(request, earlier)
     similar = []
     if request.method == "POST" and form.is_valid():
         if not form.cleaned_data["confirm_new"]:
             similar = Claim.objects.similar_to(form.cleaned_data["text"])
         if not similar:
-            claim = _capture(request, form)
+            try:
+                claim = _capture(request, form, key)
+            except keys.Duplicate:
+                return already_saved(request, keys.previous(request.user, key))
             if claim is not None:
                 return redirect(claim.get_desk_url())
     return render(request, "desk/claim_new.html", {"form": form, "similar": similar})
 
 
-def _capture(request, form):
+def _capture(request, form, key):
     data = form.cleaned_data
     try:
-        # One transaction: a claimant or source typed inline is not kept when the claim is refused.
-        with transaction.atomic():
+        # One transaction: a claimant or source typed inline is not kept when the claim is refused, and the
+        # form's key is kept with the claim, so that posting the form again shows this claim.
+        with keys.making(request.user, key) as made:
             claimant, source = form.reference_data()
             claim = workflow.create_claim(
                 actor=request.user, text=data["text"], claimant=claimant, quote=data["quote"], source=source,
                 claim_date=data["claim_date"], language=data["language"], topics=data["topics"],
                 quote_start=data.get("quote_start"),
             )
+            made(location=claim.get_desk_url())
     except workflow.WorkflowError as exc:
         form.add_workflow_error(exc)
         return None
@@ -113,6 +124,20 @@ def claim_page(request, pk, *, bound=None, conflict=None, preview=None):
     can_review = user.has_perm(workflow.REVIEWER_PERMISSION)
     correction = claim.published_verdict_id is not None
     fresh = {"version": claim.version}
+    evidence = list(claim.evidence.all())
+    appearances = list(claim.appearances.all())
+    # On a public claim: what the desk changed that readers do not see yet, beside what they see.
+    draft = None
+    if correction and workflow.has_pending_changes(claim):
+        draft = {
+            "fields": [(Claim._meta.get_field(name).verbose_name, _readable(public), _readable(new))
+                       for name, (public, new) in workflow.draft_changes(claim).items()],
+            "evidence": [item for item in evidence if item.is_pending],
+            "appearances": [item for item in appearances if item.is_pending],
+            "is_author": user.pk in claim.draft_authors,
+            "approvals": len(claim.draft_approvals),
+            "has_approved": user.pk in claim.draft_approvals,
+        }
 
     def form(name, cls, shown, initial=fresh, **kwargs):
         # A refused form is always shown, with its reason, even where its panel would not be.
@@ -122,7 +147,9 @@ def claim_page(request, pk, *, bound=None, conflict=None, preview=None):
 
     context = {
         "claim": claim,
-        "evidence": list(claim.evidence.all()),
+        "evidence": [item for item in evidence if not item.removed],
+        "appearances": [item for item in appearances if not item.removed],
+        "draft": draft,
         "verdicts": verdicts,
         "events": events,
         "pending": pending,
@@ -140,6 +167,9 @@ def claim_page(request, pk, *, bound=None, conflict=None, preview=None):
         "approve_form": form("approve", ApproveForm, pending and can_review, correction=correction),
         "send_back_form": form("send_back", SendBackForm, pending and can_review),
         "reopen_form": form("reopen", ReopenForm, can_review and claim.status in (Status.PUBLISHED, Status.CLOSED)),
+        "update_form": form("update", ApproveUpdateForm, draft and can_review and not draft["is_author"]),
+        "discard_form": form("discard", VersionedForm, draft),
+        "appearance_form": form("appearances", AppearanceForm, claim.status != Status.CLOSED),
         "close_form": form("close", CloseForm, can_review and claim.status in (Status.NEW, Status.RESEARCHING)),
         "assign_form": form(
             "assign", AssignForm, claim.status in (Status.NEW, Status.RESEARCHING, Status.IN_REVIEW),
@@ -147,6 +177,10 @@ def claim_page(request, pk, *, bound=None, conflict=None, preview=None):
         ),
     }
     return render(request, "desk/claim.html", context)
+
+
+def _readable(value):
+    return ", ".join(value) if isinstance(value, list) else value
 
 
 def _act(request, claim, form, panel, action, success):
@@ -163,7 +197,7 @@ def _act(request, claim, form, panel, action, success):
             messages.error(request, f"Nothing was saved: {exc.message}")
             return claim_page(request, claim.pk, bound={panel: form})
         messages.success(request, success(result) if callable(success) else success)
-        anchor = panel if panel in ("edit", "evidence", "assign") else "verdict"
+        anchor = panel if panel in ("edit", "evidence", "assign", "draft", "appearances") else "verdict"
         return redirect(f"{claim.get_desk_url()}#{anchor}")
     messages.error(request, "Nothing was saved: see the message by the form.")
     return claim_page(request, claim.pk, bound={panel: form})
@@ -209,12 +243,27 @@ def _edit(request, claim):
 def evidence_add(request, pk):
     claim = get_object_or_404(Claim, pk=pk)
     form = EvidenceForm(request.POST)
+    key = keys.key_of(request)
 
     def add(data):
-        return workflow.add_evidence(claim=claim, actor=request.user, version=data["version"],
-                                     **form.evidence_fields())
+        with keys.making(request.user, key) as made:
+            evidence = workflow.add_evidence(claim=claim, actor=request.user, version=data["version"],
+                                             **form.evidence_fields())
+            made(location=f"{claim.get_desk_url()}#evidence")
+        return evidence
 
-    return _act(request, claim, form, "evidence", add, lambda evidence: f"Evidence “{evidence.title}” added.")
+    return _once(request, key, lambda: _act(request, claim, form, "evidence", add,
+                                            lambda evidence: f"Evidence “{evidence.title}” added."))
+
+
+def _once(request, key, act):
+    """``act()`` unless the form with ``key`` was saved already; then, what it made."""
+    try:
+        if earlier := keys.previous(request.user, key):
+            return already_saved(request, earlier)
+        return act()
+    except keys.Duplicate:
+        return already_saved(request, keys.previous(request.user, key))
 
 
 @desk_view
@@ -279,13 +328,19 @@ def verdict_propose(request, pk):
     if request.POST.get("action") == "preview":
         return claim_page(request, pk, bound={"verdict": form}, preview=request.POST.get("analysis", ""))
 
-    def propose(data):
-        return workflow.propose_verdict(
-            claim=claim, actor=request.user, version=data["version"], rating=data["rating"],
-            summary=data["summary"], analysis=data["analysis"], correction_note=data.get("correction_note", ""),
-        )
+    key = keys.key_of(request)
 
-    return _act(request, claim, form, "verdict", propose, "Verdict proposed: it now awaits a reviewer.")
+    def propose(data):
+        with keys.making(request.user, key) as made:
+            verdict = workflow.propose_verdict(
+                claim=claim, actor=request.user, version=data["version"], rating=data["rating"],
+                summary=data["summary"], analysis=data["analysis"], correction_note=data.get("correction_note", ""),
+            )
+            made(location=f"{claim.get_desk_url()}#verdict")
+        return verdict
+
+    return _once(request, key, lambda: _act(request, claim, form, "verdict", propose,
+                                            "Verdict proposed: it now awaits a reviewer."))
 
 
 @reviewer_view
@@ -304,6 +359,73 @@ def approve(request, pk):
         return "Approved. It publishes once enough reviewers have approved it."
 
     return _act(request, claim, form, "approve", sign_off, said)
+
+
+@reviewer_view
+@require_POST
+def approve_update(request, pk):
+    """Make a public claim's draft public, with a note for readers."""
+    claim = get_object_or_404(Claim, pk=pk)
+    form = ApproveUpdateForm(request.POST)
+
+    def act(data):
+        return workflow.approve_update(claim=claim, actor=request.user, version=data["version"], note=data["note"])
+
+    def said(result):
+        if result.draft_fields or result.draft_approvals:
+            return "Approved. The changes go public once enough reviewers have approved them."
+        return "Approved: the changes are public."
+
+    return _act(request, claim, form, "update", act, said)
+
+
+@desk_view
+@require_POST
+def discard_draft(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = VersionedForm(request.POST)
+
+    def act(data):
+        return workflow.discard_draft(claim=claim, actor=request.user, version=data["version"])
+
+    return _act(request, claim, form, "discard", act, "Draft discarded: the claim is back to its public version.")
+
+
+@desk_view
+@require_POST
+def appearance_add(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = AppearanceForm(request.POST)
+
+    def add(data):
+        return workflow.add_appearance(claim=claim, actor=request.user, version=data["version"], url=data["url"],
+                                       outlet=data["outlet"], seen_on=data["seen_on"],
+                                       archived_url=data["archived_url"])
+
+    def said(appearance):
+        if claim.published_verdict_id is not None:
+            return "Appearance recorded. Readers see it once a reviewer approves the changes."
+        return "Appearance recorded."
+
+    return _act(request, claim, form, "appearances", add, said)
+
+
+@desk_view
+@require_POST
+def appearance_remove(request, pk, appearance_pk):
+    appearance = get_object_or_404(Appearance.objects.select_related("claim"), pk=appearance_pk, claim_id=pk)
+    form = VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing was removed: reload the claim page and try again.")
+    else:
+        try:
+            workflow.remove_appearance(appearance=appearance, actor=request.user,
+                                       version=form.cleaned_data["version"])
+        except workflow.WorkflowError as exc:
+            messages.error(request, f"Nothing was removed. {exc.message}")
+        else:
+            messages.success(request, "Appearance removed.")
+    return redirect(f"{appearance.claim.get_desk_url()}#appearances")
 
 
 @reviewer_view

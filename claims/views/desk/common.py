@@ -2,9 +2,10 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from claims import workflow
 
@@ -50,3 +51,10 @@ def reviewer_view(view):
 
 def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def already_saved(request, earlier):
+    """A create form posted again (Back, a double click) with the key of one that was saved: show what the
+    first post made rather than making it twice."""
+    messages.info(request, "That form was saved already, so nothing was saved twice. Here is what it made.")
+    return redirect(earlier.location)

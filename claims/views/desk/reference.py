@@ -4,13 +4,15 @@ annotated view of a source with its claims highlighted in place."""
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods
 
 from claims.forms import ClaimantForm, SourceForm
 from claims.models import Claim, Claimant, Source
+from idempotency import keys
 
-from .common import desk_view, paginate
+from .common import already_saved, desk_view, paginate
 
 
 @desk_view
@@ -28,10 +30,10 @@ def source_list(request):
 def source_edit(request, pk=None):
     source = get_object_or_404(Source, pk=pk) if pk is not None else None
     form = SourceForm(request.POST or None, instance=source)
-    if request.method == "POST" and form.is_valid():
-        source = form.save()
-        messages.success(request, f"Source “{source.title}” saved.")
-        return redirect("desk:source", pk=source.pk)
+    if request.method == "POST":
+        saved = _save_once(request, form, adding=source is None, name="desk:source")
+        if saved is not None:
+            return saved
     claims = Claim.objects.for_desk(request.user).filter(source=source) if source else Claim.objects.none()
     return render(request, "desk/source_form.html", {"form": form, "source": source, "claims": claims})
 
@@ -95,9 +97,27 @@ def claimant_list(request):
 def claimant_edit(request, pk=None):
     claimant = get_object_or_404(Claimant, pk=pk) if pk is not None else None
     form = ClaimantForm(request.POST or None, instance=claimant)
-    if request.method == "POST" and form.is_valid():
-        claimant = form.save()
-        messages.success(request, f"Claimant “{claimant.name}” saved.")
-        return redirect("desk:claimant", pk=claimant.pk)
+    if request.method == "POST":
+        saved = _save_once(request, form, adding=claimant is None, name="desk:claimant")
+        if saved is not None:
+            return saved
     claims = Claim.objects.for_desk(request.user).filter(claimant=claimant) if claimant else Claim.objects.none()
     return render(request, "desk/claimant_form.html", {"form": form, "claimant": claimant, "claims": claims})
+
+
+def _save_once(request, form, *, adding, name):
+    """Save a source or claimant form and redirect to its page; None when the form has errors. A new one is
+    made once per form shown: posting that form again (Back, a double click) shows the first one."""
+    key = keys.key_of(request) if adding else ""
+    try:
+        if earlier := keys.previous(request.user, key):
+            return already_saved(request, earlier)
+        if not form.is_valid():
+            return None
+        with keys.making(request.user, key) as made:
+            record = form.save()
+            made(location=reverse(name, kwargs={"pk": record.pk}))
+    except keys.Duplicate:
+        return already_saved(request, keys.previous(request.user, key))
+    messages.success(request, f"{record._meta.verbose_name.capitalize()} “{record}” saved.")
+    return redirect(name, pk=record.pk)
