@@ -47,6 +47,21 @@ def from_upload(data, *, name="", content_type=""):
     return clean_text(text)
 
 
+def from_url(url):
+    """The main text of the page or file at ``url``, fetched by the project's one safe fetcher (private
+    addresses, size, time and redirects refused there)."""
+    from factcheck.fetch import FetchError, fetch
+
+    try:
+        fetched = fetch(url, max_bytes=limits.MAX_UPLOAD_BYTES * 2)
+    except FetchError as exc:
+        raise IntakeError(f"Could not fetch {url}: {exc.message}") from exc
+    if not fetched.ok:
+        raise IntakeError(f"Could not fetch {url}: the server answered {fetched.status}.")
+    name = fetched.final_url.rsplit("/", 1)[-1]
+    return from_upload(fetched.body, name=name, content_type=fetched.content_type or "")
+
+
 def decode(data):
     """Bytes to text in their detected encoding; binary files are refused."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -15,13 +15,18 @@ class SourceTextForm(forms.Form):
     upload = forms.FileField(required=False, label="…or upload a file",
                              help_text="Plain text, HTML or PDF, up to 2 MB.")
 
+    url = forms.URLField(required=False, assume_scheme="https", label="…or fetch it from its address",
+                         help_text="e.g. https://example.org/2025/10/lavrov: the page's main text is kept.")
+
     def clean(self):
         cleaned = super().clean()
-        upload, text = cleaned.get("upload"), cleaned.get("text", "")
+        upload, text, url = cleaned.get("upload"), cleaned.get("text", ""), cleaned.get("url")
         if self.errors:
             return cleaned
         try:
-            if upload:
+            if url and not upload and not text.strip():
+                cleaned["text"] = extract.from_url(url)
+            elif upload:
                 if upload.size > limits.MAX_UPLOAD_BYTES:
                     raise extract.IntakeError(f"The file is {upload.size / 1e6:.1f} MB; the limit is "
                                               f"{limits.MAX_UPLOAD_BYTES / 1e6:.0f} MB.")
@@ -30,5 +35,5 @@ class SourceTextForm(forms.Form):
             else:
                 cleaned["text"] = extract.clean_text(text)
         except extract.IntakeError as exc:
-            self.add_error("upload" if upload else "text", str(exc))
+            self.add_error("upload" if upload else "url" if url and not text.strip() else "text", str(exc))
         return cleaned

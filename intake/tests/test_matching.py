@@ -92,3 +92,20 @@ def test_a_source_analysis_is_kept_until_the_text_changes(db):
     assert analysis.current_analysis(source).analysed_at == first.analysed_at
     source.text = "Something else entirely."
     assert len(analysis.current_analysis(source).sentences) == 1
+
+
+def test_claims_created_in_bulk_get_vectors_from_the_sweep(register, reviewer):
+    from background.testing import run_queued_tasks
+    from claims import workflow
+    from claims.models import Claim
+    from intake.tasks import embed_claims_sweep
+
+    [imported] = workflow.record_checked_elsewhere(actor=reviewer, claims=[
+        Claim(text="5G masts spread the coronavirus", claimant=ClaimantFactory(), language="en")
+    ])
+    assert not Embedding.objects.filter(object_id=imported.pk).exists()  # bulk_create sends no save signal
+    embed_claims_sweep.enqueue()
+    run_queued_tasks()
+    assert Embedding.objects.filter(object_id=imported.pk).exists()
+    [[first, *_]] = matching.index.match(["Mobile phone masts are spreading the coronavirus"])
+    assert first.object_id == imported.pk

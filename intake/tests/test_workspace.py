@@ -205,3 +205,34 @@ def test_both_endpoints_are_in_the_schema(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     assert "/api/v1/analysis/" in schema["paths"]
     assert "/api/v1/sources/{source_id}/analysis/" in schema["paths"]
+
+
+def test_a_source_fetched_from_its_address_keeps_the_pages_text(editor_client, source, settings):
+    from factcheck.tests.webserver import web_server
+
+    settings.OUTBOUND_ALLOW_LOOPBACK = True
+    with web_server() as server:
+        editor_client.post(reverse("intake:workspace", args=[source.pk]), {"url": server.url("/")})
+    source.refresh_from_db()
+    assert "Exports rose by 4% in 2024." in source.text
+    assert "alert" not in source.text
+
+
+@pytest.mark.parametrize(("address", "message"), [
+    ("http://127.0.0.1:9/", "Could not fetch"),  # a private address: refused by the fetcher
+    ("http://10.0.0.1/", "Could not fetch"),
+])
+def test_a_private_or_failing_address_gets_a_clear_error(editor_client, source, address, message, settings):
+    settings.OUTBOUND_ALLOW_LOOPBACK = False
+    page = editor_client.post(reverse("intake:workspace", args=[source.pk]), {"url": address})
+    assert page.status_code == 200
+    assert message in str(page.context["form"].errors["url"])
+
+
+def test_an_address_that_answers_404_gets_a_clear_error(editor_client, source, settings):
+    from factcheck.tests.webserver import web_server
+
+    settings.OUTBOUND_ALLOW_LOOPBACK = True
+    with web_server() as server:
+        page = editor_client.post(reverse("intake:workspace", args=[source.pk]), {"url": server.url("/404")})
+    assert "404" in str(page.context["form"].errors["url"])

@@ -4,22 +4,19 @@ from django.core.management.base import BaseCommand
 
 from claims.models import Claim
 from intake.matching import store_claim_embeddings
-from intake.models import Embedding
+from intake.tasks import claims_needing_vectors
 
 BATCH = 1000
 
 
 class Command(BaseCommand):
-    help = "Compute the matching vectors of claims that lack one (--all: of every claim)."
+    help = "Compute the matching vectors of claims that lack one or changed since (--all: of every claim)."
 
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="Recompute every claim's vector.")
 
     def handle(self, *args, all, **options):
-        claims = Claim.objects.order_by("pk")
-        if not all:
-            have = Embedding.objects.filter(corpus=Embedding.Corpus.CLAIM).values("object_id")
-            claims = claims.exclude(pk__in=have)
+        claims = Claim.objects.order_by("pk") if all else claims_needing_vectors()
         total = claims.count()
         done, last = 0, 0
         while True:
