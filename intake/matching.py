@@ -127,8 +127,14 @@ def store_claim_embeddings(claims):
 def _describe_claims(ids):
     from claims.models import Claim
 
-    found = Claim.objects.filter(pk__in=ids).only("pk", "text", "slug", "imported_from")
-    return {c.pk: (c.text, c.get_desk_url(), "other_publisher" if c.imported_from else "ours") for c in found}
+    found = Claim.objects.filter(pk__in=ids).only("pk", "text", "slug", "imported_from", "close_reason")
+
+    def origin(claim):
+        # Known only from another publisher's review: imported as such, or closed as checked elsewhere.
+        elsewhere = claim.imported_from or claim.close_reason == getattr(Claim.CloseReason, "CHECKED_ELSEWHERE", None)
+        return "other_publisher" if elsewhere else "ours"
+
+    return {c.pk: (c.text, c.get_desk_url(), origin(c)) for c in found}
 
 
 # How each corpus's matches are shown: ids -> {object_id: (label, url, origin)}. A further corpus (others'

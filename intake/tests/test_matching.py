@@ -109,3 +109,5 @@ def test_claims_created_in_bulk_get_vectors_from_the_sweep(register, reviewer):
     assert Embedding.objects.filter(object_id=imported.pk).exists()
     [[first, *_]] = matching.index.match(["Mobile phone masts are spreading the coronavirus"])
     assert first.object_id == imported.pk
+    [sentence] = analysis.analyse_sentences(["Mobile phone masts are spreading the coronavirus"])
+    assert sentence["matches"][0]["origin"] == "other_publisher"

@@ -24,10 +24,10 @@ class Command(BaseCommand):
         rng = np.random.default_rng(seed)
         base = [f"{c} {t}" for c, t in datasets.clef2020_verified_claims().values()]
         base += [t for t, _ in datasets.claimbuster()]
-        words = " ".join(base).split()
+        words = np.array(" ".join(base).split())
         self.stdout.write(f"Building {claims:,} claims…")
-        texts = [base[i % len(base)] if i < len(base) else " ".join(rng.choice(words, size=14))
-                 for i in range(claims)]
+        picks = rng.integers(0, len(words), size=(claims, 14))
+        texts = [base[i] if i < len(base) else " ".join(words[picks[i]]) for i in range(claims)]
         corpus = matching.Corpus()
         for start in range(0, claims, 10_000):
             chunk = texts[start:start + 10_000]
