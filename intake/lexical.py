@@ -4,9 +4,9 @@ The database's full-text search answers one query at a time (~20 ms at 100k clai
 or more sentences of an article; here the document frequencies are kept in memory beside the vectors.
 """
 
-import math
 import re
-from collections import Counter
+
+import numpy as np
 
 _WORD = re.compile(r"[^\W_]+")
 _STOP = frozenset(
@@ -30,31 +30,48 @@ def terms(text):
     return tuple(stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP)
 
 
-class Statistics:
-    """Document frequencies and lengths, updated as texts come and go."""
+MAX_TERMS = 64  # words of a text that BM25 sees: claims are a sentence or two
 
-    def __init__(self):
-        self.df = Counter()
+
+class Statistics:
+    """Each text's word ids (a padded int32 matrix), lengths and document frequencies, updated as texts come and
+    go, so that BM25 against a few candidates is a handful of array operations."""
+
+    def __init__(self, capacity=1024):
+        self.vocabulary = {}
+        self.ids = np.full((capacity, MAX_TERMS), -1, dtype=np.int32)
+        self.lengths = np.zeros(capacity, dtype=np.float32)
+        self.df = np.zeros(1024, dtype=np.int64)
         self.documents = 0
         self.total_length = 0
 
-    def add(self, doc_terms, sign=1):
-        self.df.update(dict.fromkeys(doc_terms, sign))
-        self.documents += sign
-        self.total_length += sign * len(doc_terms)
+    def put(self, row, doc_terms, *, replacing):
+        if row >= len(self.ids):
+            self.ids = np.concatenate([self.ids, np.full_like(self.ids, -1)])
+            self.lengths = np.concatenate([self.lengths, np.zeros_like(self.lengths)])
+        if replacing:
+            old = self.ids[row][self.ids[row] >= 0]
+            np.subtract.at(self.df, np.unique(old), 1)
+            self.documents -= 1
+            self.total_length -= int(self.lengths[row])
+        ids = [self.vocabulary.setdefault(t, len(self.vocabulary)) for t in doc_terms[:MAX_TERMS]]
+        if len(self.vocabulary) > len(self.df):
+            self.df = np.concatenate([self.df, np.zeros(max(len(self.df), len(self.vocabulary)), dtype=np.int64)])
+        self.ids[row] = -1
+        self.ids[row, : len(ids)] = ids
+        self.lengths[row] = len(ids)
+        np.add.at(self.df, np.unique(np.asarray(ids, dtype=np.int64)), 1)
+        self.documents += 1
+        self.total_length += len(ids)
 
-    def idf(self, term):
-        df = self.df.get(term, 0)
-        return math.log(1 + (self.documents - df + 0.5) / (df + 0.5))
-
-    def bm25(self, query_terms, doc_terms):
-        if not doc_terms:
-            return 0.0
+    def bm25(self, query_terms, rows):
+        """BM25 of one query against the texts at ``rows``."""
+        query = np.array(sorted({self.vocabulary[t] for t in query_terms if t in self.vocabulary}), dtype=np.int32)
+        if not len(query) or not len(rows):
+            return np.zeros(len(rows), dtype=np.float32)
+        df = self.df[query]
+        idf = np.log(1 + (self.documents - df + 0.5) / (df + 0.5))
         average = self.total_length / max(self.documents, 1)
-        norm = K1 * (1 - B + B * len(doc_terms) / max(average, 1e-9))
-        score = 0.0
-        for term in query_terms:
-            tf = doc_terms.count(term)
-            if tf:
-                score += self.idf(term) * tf * (K1 + 1) / (tf + norm)
-        return score
+        norm = K1 * (1 - B + B * self.lengths[rows] / max(average, 1e-9))
+        tf = (self.ids[rows][:, :, None] == query[None, None, :]).sum(axis=1)
+        return (idf * tf * (K1 + 1) / (tf + norm[:, None])).sum(axis=1)

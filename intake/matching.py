@@ -18,6 +18,17 @@ from . import embeddings, lexical
 EMBEDDING_WEIGHT = 0.7
 CANDIDATES = 100  # nearest by cosine, re-ranked with BM25
 MATCH_THRESHOLD = 0.55  # below this combined score nothing is offered as a repeat
+# wordllama's vectors are Matryoshka-trained: their first 128 dimensions are a vector of their own. Matching
+# uses them, which halves the matrix product (50 sentences × 100k claims) for MAP@5 0.750 instead of 0.757 on
+# the CLEF 2020 dev set. The stored rows keep all 256.
+MATCH_DIMENSIONS = 128
+
+
+def _truncated(vectors):
+    vectors = np.array(np.atleast_2d(vectors)[:, :MATCH_DIMENSIONS], dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    np.divide(vectors, norms, out=vectors, where=norms > 0)
+    return vectors
 
 
 @dataclass(frozen=True)
@@ -33,27 +44,23 @@ class Corpus:
     def __init__(self):
         self.keys = []
         self.rows = {}
-        self.terms = []
-        self.vectors = np.zeros((1024, embeddings.DIMENSIONS), dtype=np.float32)
+        # One column per text: the product with a few sentences' rows reads it in its stored order.
+        self.columns = np.zeros((MATCH_DIMENSIONS, 1024), dtype=np.float32)
         self.statistics = lexical.Statistics()
 
     def __len__(self):
         return len(self.keys)
 
     def put(self, key, text, vector):
-        doc_terms = lexical.terms(text)
         row = self.rows.get(key)
-        if row is None:
+        replacing = row is not None
+        if not replacing:
             row = self.rows[key] = len(self.keys)
             self.keys.append(key)
-            self.terms.append(())
-            if row >= len(self.vectors):
-                self.vectors = np.concatenate([self.vectors, np.zeros_like(self.vectors)])
-        else:
-            self.statistics.add(self.terms[row], sign=-1)
-        self.terms[row] = doc_terms
-        self.statistics.add(doc_terms)
-        self.vectors[row] = vector
+            if row >= self.columns.shape[1]:
+                self.columns = np.concatenate([self.columns, np.zeros_like(self.columns)], axis=1)
+        self.statistics.put(row, lexical.terms(text), replacing=replacing)
+        self.columns[:, row] = _truncated(vector)[0]
 
     def rank(self, queries, vectors=None, *, limit=5, threshold=0.0):
         """For each query, up to ``limit`` (key, score) pairs, best first, scoring at least ``threshold``."""
@@ -61,18 +68,25 @@ class Corpus:
             return [[] for _ in queries]
         if vectors is None:
             vectors = embeddings.embed(queries)
-        cosine = vectors @ self.vectors[: len(self.keys)].T
-        k = min(CANDIDATES, len(self.keys))
-        candidates = np.argpartition(-cosine, k - 1, axis=1)[:, :k]
+        cosine = _truncated(vectors) @ self.columns[:, : len(self.keys)]
+        # BM25 adds at most 1 - EMBEDDING_WEIGHT: below this cosine a text cannot reach the threshold, so only
+        # those above it are ranked (a full partial sort of 100k scores per sentence costs more than the rest).
+        floor = (threshold - (1 - EMBEDDING_WEIGHT)) / EMBEDDING_WEIGHT
         results = []
         for row, query in enumerate(queries):
-            query_terms = set(lexical.terms(query))
-            bm25 = np.array([self.statistics.bm25(query_terms, self.terms[i]) for i in candidates[row]])
-            scores = EMBEDDING_WEIGHT * cosine[row, candidates[row]] + (1 - EMBEDDING_WEIGHT) * (
+            scores_row = cosine[row]
+            candidates = np.flatnonzero(scores_row >= floor) if floor > -1 else np.arange(len(self.keys))
+            if len(candidates) > CANDIDATES:
+                candidates = candidates[np.argpartition(-scores_row[candidates], CANDIDATES - 1)[:CANDIDATES]]
+            if not len(candidates):
+                results.append([])
+                continue
+            bm25 = self.statistics.bm25(lexical.terms(query), candidates)
+            scores = EMBEDDING_WEIGHT * scores_row[candidates] + (1 - EMBEDDING_WEIGHT) * (
                 bm25 / max(bm25.max(), 1e-9)
             )
             order = np.argsort(-scores, kind="stable")[:limit]
-            results.append([(self.keys[candidates[row, i]], float(scores[i])) for i in order if scores[i] >= threshold])
+            results.append([(self.keys[candidates[i]], float(scores[i])) for i in order if scores[i] >= threshold])
         return results
 
 
