@@ -150,6 +150,7 @@ def _required_text(value, *, field, what):
 
 def _commit(claim, actor, kind, *, to_status=None, verdict=None, note="", changes=None, public=False, at=None):
     """Save the claim with its version bumped, and write the event that records the change."""
+    _check_length(ClaimEvent, {"note": note})
     at = at or timezone.now()
     from_status = claim.status if claim.pk else ""
     if to_status is not None:
@@ -212,7 +213,9 @@ def _check_url(value, *, field):
 
 
 def _check_length(model, values):
-    """Refuse text longer than its column: PostgreSQL would fail mid-transaction, SQLite would keep it all."""
+    """Refuse text longer than its field's ``max_length``: the one limit of each field (claims/models.py),
+    for the desk, the API and imports alike. For a CharField it is the column (PostgreSQL would fail
+    mid-transaction, SQLite would keep it all); for a TextField, the size the newsroom allows."""
     for name, value in values.items():
         limit = getattr(model._meta.get_field(name), "max_length", None)
         if limit and isinstance(value, str) and len(value) > limit:
@@ -264,7 +267,7 @@ def create_claim(*, actor, text, claimant=None, quote="", source=None, claim_dat
         claim_date=claim_date, language=language or "en", recheck_on=recheck_on, is_reader_tip=is_reader_tip,
         tipster_email=(tipster_email or "").strip(), version=0,  # _commit bumps it to 1
     )
-    _check_length(Claim, {"language": claim.language, "tipster_email": claim.tipster_email})
+    _check_length(Claim, {"quote": claim.quote, "language": claim.language, "tipster_email": claim.tipster_email})
     _locate_quote(claim, quote_start)
     _commit(claim, actor, Kind.CREATED, to_status=Status.NEW, note=note)
     if topics:
@@ -374,6 +377,11 @@ def add_evidence(*, claim, actor, version, title, url="", publisher="", note="",
     _require(actor, EDITOR_PERMISSION)
     claim = _lock(claim, version)
     _require_status(claim, *EVIDENCE_OPEN, doing="add evidence")
+    if claim.evidence.count() >= settings.MAX_EVIDENCE_PER_CLAIM:
+        raise WorkflowError(
+            f"This claim has {settings.MAX_EVIDENCE_PER_CLAIM} evidence items, the most one claim can hold. "
+            "Remove one that adds least, or combine two, before adding another.", code="too_much_evidence",
+        )
     fields = _clean_evidence(dict(title=title, url=url, publisher=publisher, note=note, stance=stance,
                                   archived_url=archived_url, withheld=withheld, withheld_reason=withheld_reason))
     evidence = Evidence(claim=claim, added_by=actor, **fields)
@@ -436,7 +444,7 @@ def propose_verdict(*, claim, actor, version, rating, summary, analysis="", corr
     if not isinstance(rating, Rating):
         raise WorkflowError("Choose a rating.", code="required", field="rating")
     summary = _required_text(summary, field="summary", what="A summary")
-    _check_length(Verdict, {"summary": summary})
+    _check_length(Verdict, {"summary": summary, "analysis": analysis, "correction_note": correction_note})
     if claim.claimant_id is None:
         raise WorkflowError("Say who made the claim before proposing a verdict.", code="required", field="claimant")
     if not claim.evidence.working().exists():

@@ -32,3 +32,9 @@ urlpatterns = [
     path("checked-elsewhere/", include("reviews.urls")),
     path("", include("claims.public_urls")),
 ]
+
+# Styled pages, and JSON under /api/ (claims/views/errors.py).
+handler400 = "claims.views.errors.bad_request"
+handler403 = "claims.views.errors.permission_denied"
+handler404 = "claims.views.errors.page_not_found"
+handler500 = "claims.views.errors.server_error"

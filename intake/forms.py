@@ -13,7 +13,7 @@ class SourceTextForm(forms.Form):
         label="Paste the text", help_text="The article as published; it is never shown on public pages.",
     )
     upload = forms.FileField(required=False, label="…or upload a file",
-                             help_text="Plain text, HTML or PDF, up to 2 MB.")
+                             help_text="Plain text, HTML or PDF, up to 1 MB.")
 
     url = forms.URLField(required=False, assume_scheme="https", label="…or fetch it from its address",
                          help_text="e.g. https://example.org/2025/10/lavrov: the page's main text is kept.")
