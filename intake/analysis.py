@@ -58,6 +58,14 @@ def analyse_source(source):
     return analysis
 
 
+def stored_analysis(source):
+    """The stored analysis if it is of the source's present text, else None."""
+    from .models import SourceAnalysis
+
+    analysis = SourceAnalysis.objects.filter(source=source).first()
+    return analysis if analysis is not None and analysis.text_sha256 == text_digest(source.text) else None
+
+
 def current_analysis(source):
     """The stored analysis if it is of the source's present text, else a fresh one."""
     from .models import SourceAnalysis

@@ -1,5 +1,6 @@
-"""Intake's background work: a sweep that embeds claims the save hook did not see (claims imported in bulk
-from others' reviews are created without Django's save signals, and a failed embedding is retried here)."""
+"""Intake's background work: long sources analysed out of the request, and a sweep that embeds claims the
+save hook did not see (claims imported in bulk from others' reviews are created without Django's save
+signals, and a failed embedding is retried here)."""
 
 from django.db.models import Exists, OuterRef
 from django_tasks import task
@@ -27,6 +28,18 @@ def embed_claims_sweep():
     claims = list(claims_needing_vectors().only("pk", "text", "quote")[:BATCH])
     store_claim_embeddings(claims)
     return len(claims)
+
+
+@task()
+def analyse_source_task(source_id):
+    """A long source's analysis, out of the request (the workspace shows it once done)."""
+    from claims.models import Source
+
+    from .analysis import current_analysis
+
+    source = Source.objects.filter(pk=source_id).first()
+    if source is not None and source.text:
+        current_analysis(source)
 
 
 every(60, embed_claims_sweep)

@@ -8,14 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from background.queue import enqueue_on_commit
 from claims import workflow
 from claims.models import Claim, Source
 from claims.views.desk.common import desk_view
 
 from . import analysis
 from .forms import SourceTextForm
+from .tasks import analyse_source_task
 
 TOP = 15  # the most check-worthy sentences listed above the text
+LONG_TEXT = 20_000  # characters: longer texts are analysed by the task queue, not in the request
 
 
 def capture_url(source, start, end):
@@ -50,17 +53,28 @@ def workspace(request, pk):
     if request.method == "POST" and form.is_valid():
         source.text = form.cleaned_data["text"]
         source.save(update_fields=["text"])
-        analysis.analyse_source(source)
-        messages.success(request, "Text saved and analysed.")
+        if len(source.text) > LONG_TEXT:
+            enqueue_on_commit(analyse_source_task, source.pk)
+            messages.success(request, "Text saved; it is being analysed in the background. Reload in a moment.")
+        else:
+            analysis.analyse_source(source)
+            messages.success(request, "Text saved and analysed.")
         return redirect("intake:workspace", pk=source.pk)
-    rows = analysis.with_matches(source, analysis.current_analysis(source)) if source.text else []
+    stored, pending = (analysis.stored_analysis(source) if source.text else None), False
+    if source.text and stored is None:
+        if len(source.text) > LONG_TEXT:
+            enqueue_on_commit(analyse_source_task, source.pk)
+            pending = True
+        else:
+            stored = analysis.analyse_source(source)
+    rows = analysis.with_matches(source, stored) if stored else []
     for row in rows:
         row["shade"] = shade(row["score"])
         row["capture_url"] = capture_url(source, row["start"], row["end"])
     ranked = sorted((r for r in rows if r["score"] is not None), key=lambda r: (-r["score"], r["start"]))[:TOP]
     return render(request, "intake/workspace.html", {
         "source": source, "form": form, "rows": rows, "ranked": ranked, "pieces": _pieces(source, rows),
-        "unscored": sum(r["score"] is None for r in rows),
+        "unscored": sum(r["score"] is None for r in rows), "pending": pending,
     })
 
 

@@ -246,3 +246,16 @@ def test_an_address_that_answers_404_gets_a_clear_error(editor_client, source, s
     with web_server() as server:
         page = editor_client.post(reverse("intake:workspace", args=[source.pk]), {"url": server.url("/404")})
     assert "404" in str(page.context["form"].errors["url"])
+
+
+def test_a_long_text_is_analysed_by_the_task_queue(editor_client, source, django_capture_on_commit_callbacks):
+    from background.testing import run_queued_tasks
+
+    long_text = " ".join(f"Exports rose by {n} percent in 2024." for n in range(800))
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("intake:workspace", args=[source.pk]), {"text": long_text})
+    page = editor_client.get(reverse("intake:workspace", args=[source.pk]))
+    assert page.context["pending"] and page.context["rows"] == []
+    assert run_queued_tasks() >= 1
+    page = editor_client.get(reverse("intake:workspace", args=[source.pk]))
+    assert not page.context["pending"] and len(page.context["rows"]) == 800
