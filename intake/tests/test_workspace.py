@@ -259,3 +259,20 @@ def test_a_long_text_is_analysed_by_the_task_queue(editor_client, source, django
     assert run_queued_tasks() >= 1
     page = editor_client.get(reverse("intake:workspace", args=[source.pk]))
     assert not page.context["pending"] and len(page.context["rows"]) == 800
+
+
+def test_the_workspace_reads_in_a_fixed_number_of_queries(editor_client, source, checked, django_assert_num_queries):
+    url = reverse("intake:workspace", args=[source.pk])
+    editor_client.get(url)  # analyses the text once and reads the index
+    # session, user, the user's own and group permissions (desk gate), the source, its stored analysis, the
+    # index's changes since it last looked, the matched claims
+    with django_assert_num_queries(8):
+        assert editor_client.get(url).status_code == 200
+
+
+def test_the_api_reads_in_a_fixed_number_of_queries(editor, checked, django_assert_num_queries):
+    api = token_client(editor)
+    api.post("/api/v1/analysis/", {"text": TEXT}, format="json")
+    # the token and its user, the user's permissions, the index's changes, the matched claims
+    with django_assert_num_queries(5):
+        assert api.post("/api/v1/analysis/", {"text": TEXT}, format="json").status_code == 200
