@@ -93,12 +93,15 @@ def capture(request, pk):
     except (ValueError, IndexError):
         messages.error(request, "Tick at least one sentence, or select a span of the text.")
         return redirect("intake:workspace", pk=source.pk)
+    if not 0 <= start < end <= len(source.text):
+        messages.error(request, "That selection is not in the source's text.")
+        return redirect("intake:workspace", pk=source.pk)
     while start < end and source.text[start].isspace():
         start += 1
     while end > start and source.text[end - 1].isspace():
         end -= 1
-    if not 0 <= start < end <= len(source.text):
-        messages.error(request, "That selection is not in the source's text.")
+    if start == end:
+        messages.error(request, "That selection holds no words.")
         return redirect("intake:workspace", pk=source.pk)
     return redirect(capture_url(source, start, end))
 

@@ -276,3 +276,11 @@ def test_the_api_reads_in_a_fixed_number_of_queries(editor, checked, django_asse
     # the token and its user, the user's permissions, the index's changes, the matched claims
     with django_assert_num_queries(5):
         assert api.post("/api/v1/analysis/", {"text": TEXT}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("span", [{"start": "5", "end": "99999999"}, {"start": "99999999", "end": "99999999999"},
+                                  {"start": "-5", "end": "3"}, {"start": "x", "end": "y"}, {"sentence": "999"},
+                                  {"start": "29", "end": "30"}])
+def test_a_selection_outside_the_text_is_a_message_not_an_error(editor_client, source, span):
+    answer = editor_client.post(reverse("intake:capture", args=[source.pk]), span)
+    assert answer.status_code == 302 and answer["Location"].endswith("/intake/")
