@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from background.queue import enqueue_on_commit
 from claims import workflow
-from claims.models import Claim, Source
+from claims.models import Claim, Source, as_id
 from claims.views.desk.common import desk_view
 
 from . import analysis
@@ -111,7 +111,7 @@ def capture(request, pk):
 def record_appearance(request, pk):
     """The matched claim appeared again, in this source: record it through the workflow."""
     source = get_object_or_404(Source, pk=pk)
-    claim = get_object_or_404(Claim.objects.for_desk(request.user), pk=request.POST.get("claim", "0"))
+    claim = get_object_or_404(Claim.objects.for_desk(request.user), pk=as_id(request.POST.get("claim")) or 0)
     try:
         workflow.add_appearance(claim=claim, actor=request.user, version=claim.version, url=source.url,
                                 outlet=source.outlet, seen_on=source.published_on)

@@ -284,3 +284,15 @@ def test_the_api_reads_in_a_fixed_number_of_queries(editor, checked, django_asse
 def test_a_selection_outside_the_text_is_a_message_not_an_error(editor_client, source, span):
     answer = editor_client.post(reverse("intake:capture", args=[source.pk]), span)
     assert answer.status_code == 302 and answer["Location"].endswith("/intake/")
+
+
+@pytest.mark.parametrize("claim", ["abc", "", "99999999", "²"])
+def test_recording_an_appearance_of_an_unknown_claim_is_404(editor_client, source, claim):
+    assert editor_client.post(reverse("intake:appearance", args=[source.pk]), {"claim": claim}).status_code == 404
+
+
+def test_recording_an_appearance_needs_the_sources_address(editor_client, checked, db):
+    source = SourceFactory(text=TEXT, url="")
+    answer = editor_client.post(reverse("intake:appearance", args=[source.pk]), {"claim": checked.pk}, follow=True)
+    assert answer.status_code == 200
+    assert not checked.appearances.exists()
