@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from claims.api.permissions import require
 from claims.api.schema import READ_ERRORS, WRITE_ERRORS, errors
 from claims.api.views import APIBase
-from claims.models import Source
+from claims.models import Source, as_id
 from claims.workflow import EDITOR_PERMISSION
 
 from . import analysis, limits
@@ -89,6 +89,6 @@ class SourceAnalysis(APIBase):
     )
     def get(self, request, source_id):
         require(request.user, EDITOR_PERMISSION)
-        source = get_object_or_404(Source, pk=source_id)
+        source = get_object_or_404(Source, pk=as_id(source_id) or 0)
         rows = analysis.with_matches(source, analysis.current_analysis(source))
         return Response(AnalysisResultSerializer({"sentences": rows}).data)

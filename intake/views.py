@@ -48,7 +48,7 @@ def _pieces(source, rows):
 @desk_view
 @require_http_methods(["GET", "POST"])
 def workspace(request, pk):
-    source = get_object_or_404(Source, pk=pk)
+    source = get_object_or_404(Source, pk=as_id(pk) or 0)
     form = SourceTextForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         source.text = form.cleaned_data["text"]
@@ -82,7 +82,7 @@ def workspace(request, pk):
 @require_POST
 def capture(request, pk):
     """Ticked sentences (or a span given as start/end) become one quote on the capture form."""
-    source = get_object_or_404(Source, pk=pk)
+    source = get_object_or_404(Source, pk=as_id(pk) or 0)
     try:
         if request.POST.get("start") and request.POST.get("end"):
             start, end = int(request.POST["start"]), int(request.POST["end"])
@@ -110,7 +110,7 @@ def capture(request, pk):
 @require_POST
 def record_appearance(request, pk):
     """The matched claim appeared again, in this source: record it through the workflow."""
-    source = get_object_or_404(Source, pk=pk)
+    source = get_object_or_404(Source, pk=as_id(pk) or 0)
     claim = get_object_or_404(Claim.objects.for_desk(request.user), pk=as_id(request.POST.get("claim")) or 0)
     try:
         workflow.add_appearance(claim=claim, actor=request.user, version=claim.version, url=source.url,

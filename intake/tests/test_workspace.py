@@ -296,3 +296,9 @@ def test_recording_an_appearance_needs_the_sources_address(editor_client, checke
     answer = editor_client.post(reverse("intake:appearance", args=[source.pk]), {"claim": checked.pk}, follow=True)
     assert answer.status_code == 200
     assert not checked.appearances.exists()
+
+
+def test_an_id_past_64_bits_is_404_not_an_error(editor_client, editor):
+    huge = 2**70
+    assert editor_client.get(f"/desk/sources/{huge}/intake/").status_code == 404
+    assert token_client(editor).get(f"/api/v1/sources/{huge}/analysis/").status_code == 404
