@@ -16,7 +16,7 @@ import logging
 import unicodedata
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -833,7 +833,7 @@ def record_checked_elsewhere(*, actor, claims=(), notes=()):
         claim.slug = slugify(claim.text)[:80].strip("-") or "claim"  # bulk_create skips Claim.save()
         claim.status, claim.close_reason, claim.version = Status.CLOSED, Claim.CloseReason.CHECKED_ELSEWHERE, 1
         claim.created_at = claim.updated_at = now
-    Claim.objects.bulk_create(claims)
+    _insert(Claim, claims)
     events = [
         ClaimEvent(claim_id=claim.pk, actor=actor, actor_name=_name(actor), at=now, kind=Kind.CREATED,
                    from_status="", to_status=Status.CLOSED, note=getattr(claim, "origin_note", ""))
@@ -848,5 +848,33 @@ def record_checked_elsewhere(*, actor, claims=(), notes=()):
                                      kind=Kind.EDITED, from_status=statuses[claim_id],
                                      to_status=statuses[claim_id], note=note, changes=changes or {}))
         Claim.objects.filter(pk__in=ids).update(version=models.F("version") + 1, updated_at=now)
-    ClaimEvent.objects.bulk_create(events)
+    _insert(ClaimEvent, events)
     return claims
+
+
+def _insert(model, objects):
+    """bulk_create for thousands of rows, their ids set from one multi-row INSERT … RETURNING: bulk_create
+    prepares every value of every row through the query compiler (and on PostgreSQL through arrays), which was
+    half the import's time. Text goes as it is; every other value through its field's own preparation."""
+    if not objects:
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(objects)
+        return
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    plain = [isinstance(field, models.CharField | models.TextField) for field in fields]
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    step = max(1, 30_000 // len(fields))  # under both databases' limits on parameters
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), step):
+            chunk = objects[start:start + step]
+            params = [getattr(obj, field.attname) if is_plain
+                      else field.get_db_prep_save(getattr(obj, field.attname), connection)
+                      for obj in chunk for field, is_plain in zip(fields, plain, strict=True)]
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+                f"VALUES {', '.join([row] * len(chunk))} RETURNING {quote(model._meta.pk.column)}", params)
+            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, connection.alias

@@ -159,3 +159,13 @@ def test_the_index_searches_others_reviews_in_their_languages(planted, anonymous
     assert credited == [PLANTED[2]]
     body = page(anonymous, reverse("reviews:index") + "?q=frozen+assets&publisher=verite.example")
     assert re.findall(r'Fact-check by <strong dir="auto">([^<]+)</strong>', body) == [PLANTED[1]]
+
+
+def test_query_counts_of_others_pages(planted, anonymous, django_assert_num_queries):
+    review = ExternalReview.objects.get(url="https://verite.example/2")
+    # the claim's reviews with their publishers, and whether we published a fact-check of it
+    with django_assert_num_queries(2):
+        page(anonymous, reverse("reviews:claim", args=[review.claim_id]))
+    # the page of claims, their reviews with publishers, our published ones among them (with corrections)
+    with django_assert_num_queries(3):
+        assert anonymous.get("/api/v1/claimreview/?include=others").status_code == 200
