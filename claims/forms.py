@@ -221,6 +221,8 @@ class ClaimFieldsForm(DeskForm):
 class ClaimCaptureForm(ClaimFieldsForm):
     claimant_required = True
 
+    # Where the quote starts in the source's text, when picked in the intake workspace (its words may recur).
+    quote_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     confirm_new = forms.BooleanField(
         required=False, label="None of these is the same claim: save it anyway",
     )

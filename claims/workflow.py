@@ -225,7 +225,13 @@ def _check_length(model, values):
             )
 
 
-def _locate_quote(claim):
+def _locate_quote(claim, start=None):
+    """Offsets of the quote in the source's text: at ``start`` when it is there (a span picked in the intake
+    workspace, where the same words may occur twice), else its first occurrence."""
+    text = claim.source.text if claim.source else ""
+    if start is not None and claim.quote and text[start:start + len(claim.quote)] == claim.quote:
+        claim.quote_start, claim.quote_end = start, start + len(claim.quote)
+        return
     claim.quote_start, claim.quote_end = claim.source.locate(claim.quote) if claim.source else (None, None)
 
 
@@ -249,7 +255,7 @@ def approvers_of(verdict):
 
 @operation
 def create_claim(*, actor, text, claimant=None, quote="", source=None, claim_date=None, language="en",
-                 topics=(), recheck_on=None, is_reader_tip=False, note="", tipster_email=""):
+                 topics=(), recheck_on=None, is_reader_tip=False, note="", tipster_email="", quote_start=None):
     """Capture a claim. Reader tips arrive with no actor and no claimant; everything else needs an editor.
     ``tipster_email`` is a reader's optional address for follow-up, never shown publicly."""
     if not is_reader_tip:
@@ -262,7 +268,7 @@ def create_claim(*, actor, text, claimant=None, quote="", source=None, claim_dat
         tipster_email=(tipster_email or "").strip(), version=0,  # _commit bumps it to 1
     )
     _check_length(Claim, {"quote": claim.quote, "language": claim.language, "tipster_email": claim.tipster_email})
-    _locate_quote(claim)
+    _locate_quote(claim, quote_start)
     _commit(claim, actor, Kind.CREATED, to_status=Status.NEW, note=note)
     if topics:
         claim.topics.set(topics)

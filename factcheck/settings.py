@@ -180,6 +180,7 @@ INSTALLED_APPS = [
     "linkcheck",
     "notifications",
     "reviews",  # fact-checks by others: the ClaimReview import
+    "intake",
 ]
 
 MIDDLEWARE = [

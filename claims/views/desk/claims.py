@@ -46,6 +46,12 @@ def claim_new(request):
     """Capture a claim. A first save that looks like existing claims lists them and asks to confirm."""
     # ?source= and ?claimant= preset the menus (the "Capture a claim" links of a source's or claimant's page).
     initial = {name: as_id(request.GET[name]) for name in ("source", "claimant") if as_id(request.GET.get(name))}
+    # ?quote= and ?quote_start=: a sentence or span picked in the intake workspace, with its offset in the text.
+    start = request.GET.get("quote_start", "")
+    if start.isascii() and start.isdigit() and len(start) < 10:
+        initial["quote_start"] = int(start)
+    if request.GET.get("quote"):
+        initial["quote"] = request.GET["quote"]
     form = ClaimCaptureForm(request.POST or None, initial=initial or None)
     key = keys.key_of(request)
     if request.method == "POST" and (earlier := keys.previous(request.user, key)):
@@ -74,6 +80,7 @@ def _capture(request, form, key):
             claim = workflow.create_claim(
                 actor=request.user, text=data["text"], claimant=claimant, quote=data["quote"], source=source,
                 claim_date=data["claim_date"], language=data["language"], topics=data["topics"],
+                quote_start=data.get("quote_start"),
             )
             made(location=claim.get_desk_url())
     except workflow.WorkflowError as exc:
