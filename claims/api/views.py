@@ -5,6 +5,7 @@ Errors are shaped in exceptions.py; the schema's error responses come from schem
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -183,6 +184,7 @@ class ClaimDetail(ClaimScoped):
                    description="Changes the claim's own fields; the response's ETag is its new version.",
                    request=api.ClaimEditSerializer,
                    responses={200: api.ClaimSerializer, **errors(*WORKFLOW_ERRORS)})
+    @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     def patch(self, request, claim_id):
         claim = self.get_claim()
         require(request.user, EDITOR_PERMISSION)
@@ -219,6 +221,7 @@ class ClaimEvidence(EvidenceResponse, ClaimScoped):
                    description="The ETag of the response is the claim's new version.",
                    request=api.EvidenceSerializer,
                    responses={201: api.EvidenceChangeSerializer, **errors(*WORKFLOW_ERRORS, 422)})
+    @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     @idempotent
     def post(self, request, claim_id):
         claim = self.get_claim()
@@ -244,6 +247,7 @@ class EvidenceDetail(EvidenceResponse, APIBase):
                    description="If-Match carries the claim's ETag. The response's ETag is its new version.",
                    request=api.EvidenceSerializer,
                    responses={200: api.EvidenceChangeSerializer, **errors(*WORKFLOW_ERRORS)})
+    @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     def patch(self, request, evidence_id):
         evidence = self.get_evidence()
         require(request.user, EDITOR_PERMISSION)
@@ -258,6 +262,7 @@ class EvidenceDetail(EvidenceResponse, APIBase):
         description="If-Match carries the claim's ETag. The response's ETag is the claim's new version.",
         request=None, responses={204: None, **errors(*WORKFLOW_ERRORS)},
     )
+    @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     def delete(self, request, evidence_id):
         evidence = self.get_evidence()
         require(request.user, EDITOR_PERMISSION)
@@ -286,6 +291,7 @@ class ClaimVerdicts(ClaimScoped):
                    description="researching → in_review. Needs at least one evidence item.",
                    request=api.VerdictSerializer,
                    responses={201: api.VerdictChangeSerializer, **errors(*WORKFLOW_ERRORS, 422)})
+    @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     @idempotent
     def post(self, request, claim_id):
         claim = self.get_claim()
@@ -308,6 +314,7 @@ class ClaimAction(ClaimScoped):
         raise NotImplementedError
 
     @extend_schema(parameters=[IF_MATCH], responses={200: api.ClaimSerializer, **errors(*WORKFLOW_ERRORS)})
+    @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     def post(self, request, claim_id):
         claim = self.get_claim()
         require(request.user, self.permission)
