@@ -11,7 +11,8 @@ from rest_framework.authtoken.models import Token
 
 
 class RevokeTokensOnPasswordChange:
-    """Listed in AUTH_PASSWORD_VALIDATORS for its hook only; it accepts every password."""
+    """Listed in AUTH_PASSWORD_VALIDATORS for its hook; it accepts every password, and its help text (shown
+    under the new-password field) says what a change does."""
 
     def validate(self, password, user=None):
         return None
@@ -21,4 +22,4 @@ class RevokeTokensOnPasswordChange:
             Token.objects.filter(user=user).delete()
 
     def get_help_text(self):
-        return ""
+        return "Setting a new password logs you out everywhere else and revokes your API token."

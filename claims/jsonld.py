@@ -43,6 +43,7 @@ def claim_review(claim, corrected_at=None):
         "@type": "ClaimReview",
         "url": claim_url(claim),
         "claimReviewed": claim.text,
+        "inLanguage": claim.language,
         "author": {"@type": "Organization", "name": settings.ORGANIZATION_NAME, "url": settings.SITE_URL},
         "datePublished": claim.published_at.date().isoformat(),
         "reviewRating": {**rating, "ratingExplanation": verdict.summary},

@@ -410,6 +410,8 @@ class Claim(models.Model):
         NOT_CHECKABLE = "not_checkable", "Not checkable (opinion or prediction)"
         DUPLICATE = "duplicate", "Duplicate of another claim"
         OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+        # Known only from other publishers' fact-checks (the reviews app): not our work until reopened.
+        CHECKED_ELSEWHERE = "checked_elsewhere", "Checked by other fact-checkers"
 
     text = models.CharField(
         max_length=settings.CLAIM_TEXT_HARD_LIMIT,
@@ -487,6 +489,9 @@ class Claim(models.Model):
             # planner prefers the status index and walks every published claim).
             models.Index(fields=["recheck_on", "id"], name="claim_recheck_due",
                          condition=Q(status="published", recheck_on__isnull=False)),
+            # Our own claims by their exact wording: an imported review of the same words lists on our page
+            # (reviews/importing.py). Claims known only from others' reviews are left out of it.
+            models.Index(fields=["text"], name="claim_desk_text", condition=~Q(close_reason="checked_elsewhere")),
         ]
         constraints = [
             models.CheckConstraint(

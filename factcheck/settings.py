@@ -151,6 +151,9 @@ CLAIM_TEXT_HARD_LIMIT = 200
 # 3.6 MB page). Every other text limit is its field's max_length in claims/models.py.
 MAX_EVIDENCE_PER_CLAIM = envint("MAX_EVIDENCE_PER_CLAIM", 50, minimum=1)
 
+# Google Fact Check Tools' claims:search (manage.py import_claimreview --google); tests set a loopback address.
+GOOGLE_FACTCHECK_URL = os.environ.get("GOOGLE_FACTCHECK_URL", "").strip()
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -176,6 +179,7 @@ INSTALLED_APPS = [
     "background",
     "linkcheck",
     "notifications",
+    "reviews",  # fact-checks by others: the ClaimReview import
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from claims.views import ops
+from reviews import api as reviews_api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,6 +15,8 @@ urlpatterns = [
     # Before the claims API, which ends in a catch-all 404.
     path("api/v1/", include("linkcheck.api")),
     path("api/v1/", include("notifications.api")),
+    # Before claims' API: the ClaimReview export's ?include=others (reviews/api.py); the rest is claims'.
+    path("api/v1/claimreview/", reviews_api.ClaimReviewList.as_view(), name="claimreview-with-others"),
     path("api/v1/", include("claims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
@@ -23,6 +26,8 @@ urlpatterns = [
     # Probes for load balancers: before the public site, outside its cache, no login.
     path("healthz", ops.healthz, name="healthz"),
     path("readyz", ops.readyz, name="readyz"),
+    # Fact-checks by others (the reviews app): theirs, on pages of their own.
+    path("checked-elsewhere/", include("reviews.urls")),
     path("", include("claims.public_urls")),
 ]
 

@@ -1,5 +1,6 @@
 """Archived copies for readers and the desk, and the desk's broken-links queue."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -69,7 +70,7 @@ def broken_links(request):
     for link in page:
         link.cited_by = cited.get(link.url, [])
     return render(request, "linkcheck/broken_links.html", {
-        "page": page, "counts": counts, "health": health,
+        "page": page, "counts": counts, "health": health, "broken_after": settings.LINKCHECK_BROKEN_AFTER,
         "tabs": [(value, label, counts[value]) for value, label in Link.Health.choices],
     })
 

@@ -103,6 +103,12 @@ def test_a_password_set_by_any_path_revokes_the_token(editor, monkeypatch):
     assert not Token.objects.filter(user=editor).exists()
 
 
+def test_the_password_forms_say_what_a_change_does(editor_client):
+    html = editor_client.get(reverse("password_change")).content.decode()
+    assert "<li>Setting a new password logs you out everywhere else and revokes your API token.</li>" in html
+    assert "<li></li>" not in html
+
+
 def test_other_users_tokens_survive(editor, reviewer):
     token_client(reviewer)
     editor.set_password(NEW)

@@ -13,9 +13,8 @@ from claims import workflow
 from claims.api.permissions import visible_claims
 from claims.api.serializers import ClaimSerializer
 from claims.api.views import as_shown
-from claims.models import Claim, Topic
+from claims.models import Claim, Topic, Verdict
 from claims.tests.factories import (
-    ClaimantFactory,
     EditorFactory,
     SourceFactory,
     TopicFactory,
@@ -65,12 +64,13 @@ def register(editor, reviewer, other_reviewer):
     assigned = workflow.start_research(claim=assigned, actor=editor, version=assigned.version, assignee=nameless)
 
     original = new_claim(actor=editor, text="The summit was cancelled by Moscow")
-    imported = workflow.import_claim_review(
-        actor=reviewer, text="Imported: the bridge cost €3bn", claimant=ClaimantFactory(),
-        rating=rating("misleading"), summary="Misleading.", review_url="https://checker.example/reviews/bridge",
-        reviewed_at=datetime.datetime(2025, 9, 1, 12, 30, 15, 123456, tzinfo=datetime.UTC),
-        publisher="Other Checker",
-    )
+    # A claim from the ClaimReview import before it moved to the reviews app, which kept the review's URL.
+    imported = published_claim(actor=editor, approver=other_reviewer, text="Imported: the bridge cost €3bn",
+                               rating_slug="misleading")
+    Claim.objects.filter(pk=imported.pk).update(imported_from="https://checker.example/reviews/bridge")
+    Verdict.objects.filter(pk=imported.published_verdict_id).update(
+        proposed_at=datetime.datetime(2025, 9, 1, 12, 30, 15, 123456, tzinfo=datetime.UTC))
+    imported.refresh_from_db()
     return {
         "published with source, topics, quote and a correction": published,
         "published without source, reopened": reopened,

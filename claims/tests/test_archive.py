@@ -143,11 +143,10 @@ def build_register(editor, reviewer, other_reviewer):
 
     workflow.create_claim(actor=None, text="A reader says the bridge cost €1bn", is_reader_tip=True,
                           tipster_email="reader@example.org", note="Seen on a leaflet")
-    workflow.import_claim_review(
-        actor=reviewer, text="Wind is the cheapest power", claimant=claimant, rating=rating("mostly-true"),
-        summary="Mostly, on new builds.", review_url="https://other-checker.example/reviews/7",
-        reviewed_at=datetime.datetime(2025, 9, 1, 12, 30, 15, 123456, tzinfo=datetime.UTC), publisher="Other Checker",
-    )
+    # A claim from the ClaimReview import before it moved to the reviews app, which kept the review's URL.
+    imported = published_claim(actor=editor, approver=reviewer, text="Wind is the cheapest power",
+                               claimant=claimant, rating_slug="mostly-true")
+    Claim.objects.filter(pk=imported.pk).update(imported_from="https://other-checker.example/reviews/7")
 
     leaver = EditorFactory(username="lea", first_name="Léa", last_name="Départ")
     in_review_claim(actor=leaver, text="Claim researched by someone who left")

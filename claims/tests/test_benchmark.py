@@ -106,22 +106,6 @@ def test_hot_queries_can_use_their_indexes(editor, reviewer, name, build, index)
     assert index in plan(queryset), plan(queryset)
 
 
-@pytest.mark.slow
-def test_the_import_memory_benchmark_runs_at_a_tiny_size(tmp_path):
-    env = {**os.environ, "SECRET_KEY": "benchmark-test", "DEBUG": "0", "LOG_LEVEL": "WARNING"}
-    if connection.vendor != "postgresql":
-        env.pop("DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, str(settings.BASE_DIR / "manage.py"), "benchmark_import", "--records", "20", "40"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    rows = json.loads((tmp_path / "benchmark-import.json").read_text())
-    assert [row["records"] for row in rows] == [20, 40]
-    assert all(row["peak_mb"] > 0 for row in rows)
-    assert rows[0]["ratio"] == 1.0
-
-
 def test_sqlite_search_joins_the_full_text_index_once(editor, reviewer):
     """On SQLite the ranked search reads the FTS5 index once and looks each claim up by its key: a rank
     subquery per row ran the whole MATCH again for every matching claim."""

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from claims import workflow
 from claims.models import Claim, Claimant, ClaimEvent, Evidence, Source
 
-from .factories import ClaimantFactory, EditorFactory, SourceFactory, TopicFactory
+from .factories import ClaimantFactory, EditorFactory, ReviewerFactory, SourceFactory, TopicFactory, rating
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +50,22 @@ def full_records(reference_data):
         withheld_reason="Protects the adviser",
     )
     assert claim.quote_start is not None
-    return {"claim": Claim.objects.get(pk=claim.pk), "evidence": evidence, "source": source, "claimant": claimant}
+    # A published one too: its edit form saved unchanged must not start a draft for reviewers to approve.
+    published = workflow.create_claim(
+        actor=editor, text="Moscow will retaliate against any seizure", claimant=claimant, quote=QUOTE,
+        source=source, claim_date=datetime.date(2025, 10, 22), language="en-GB", topics=[TopicFactory(name="Law")],
+        recheck_on=datetime.date(2026, 12, 31),
+    )
+    published = workflow.start_research(claim=published, actor=editor, version=published.version)
+    workflow.add_evidence(claim=published, actor=editor, version=published.version, title="Statement",
+                          stance=Evidence.Stance.CONTEXT)
+    published.refresh_from_db()
+    workflow.propose_verdict(claim=published, actor=editor, version=published.version, rating=rating(),
+                             summary="No such law exists.")
+    published.refresh_from_db()
+    published = workflow.approve(claim=published, actor=ReviewerFactory(username="rita"), version=published.version)
+    return {"claim": Claim.objects.get(pk=claim.pk), "evidence": evidence, "source": source, "claimant": claimant,
+            "published": published}
 
 
 def log_in(context):
@@ -72,6 +87,8 @@ def snapshot(records):
         "evidence": model_to_dict(Evidence.objects.get(pk=records["evidence"].pk)),
         "source": model_to_dict(Source.objects.get(pk=records["source"].pk)),
         "claimant": model_to_dict(Claimant.objects.get(pk=records["claimant"].pk)),
+        "published": model_to_dict(Claim.objects.get(pk=records["published"].pk), exclude=["topics"]),
+        "published_events": ClaimEvent.objects.filter(claim=records["published"]).count(),
     }
 
 
@@ -85,6 +102,11 @@ def test_saving_every_desk_form_unchanged_changes_nothing(browser, live_server, 
 
     page.goto(f"/desk/claims/{claim.pk}/")
     expect(page.locator("#claim-claim_date")).to_have_value("2025-10-22")
+    page.get_by_text("Edit the claim").click()
+    page.get_by_role("button", name="Save the claim").click()
+    expect(page.locator(".messages")).to_contain_text("Nothing to save: no field changed.")
+
+    page.goto(f"/desk/claims/{full_records['published'].pk}/")
     page.get_by_text("Edit the claim").click()
     page.get_by_role("button", name="Save the claim").click()
     expect(page.locator(".messages")).to_contain_text("Nothing to save: no field changed.")

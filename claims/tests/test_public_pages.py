@@ -518,8 +518,8 @@ def test_query_counts_do_not_grow_with_content(anonymous, editor, reviewer, djan
     with django_assert_num_queries(6):
         assert anonymous.get(f"/claims/?q=pinned&source={source.pk}").status_code == 200
     # claim (with claimant, source, verdict, rating), topics, appearances, evidence, public events, sign-offs,
-    # and the health of the links shown (linkcheck)
-    with django_assert_num_queries(7):
+    # the health of the links shown (linkcheck) and others' reviews of it ("Also checked by", the reviews app)
+    with django_assert_num_queries(8):
         assert anonymous.get(first.get_absolute_url()).status_code == 200
     # the claimant (or topic, or source), count, page of claims
     with django_assert_num_queries(3):

@@ -1,0 +1,302 @@
+"""The workflow's tests must catch what they guard. Mutation testing of claims/workflow.py and the public
+QuerySet verbs found these behaviours unguarded (every test passed with them broken); each test here fails
+for one such mutant:
+
+- edit_claim with two or more topics (the topic diff's sort key), and a change of source alone (the quote's
+  offsets follow the new source's text);
+- reopen of a closed claim records its reason on the event;
+- approve, close and publication without a note record an empty note;
+- public() does not load sources' full text; public_history() orders equal timestamps by id and applies to
+  the claims it is given;
+- the code (and field and message) of every refusal of the operations that predate drafts.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from claims import workflow
+from claims.models import Claim, ClaimEvent
+
+from .factories import (
+    ClaimantFactory,
+    EditorFactory,
+    SourceFactory,
+    TopicFactory,
+    UserFactory,
+    in_review_claim,
+    new_claim,
+    published_claim,
+    rating,
+    researching_claim,
+)
+from .test_workflow import refused
+
+pytestmark = pytest.mark.django_db
+
+Kind = ClaimEvent.Kind
+Status = Claim.Status
+
+
+# ---------------------------------------------------------------------------------------------------------
+# edit_claim.
+
+
+def test_the_same_topics_in_another_order_are_no_change(editor):
+    first, second, third = TopicFactory(name="Alpha"), TopicFactory(name="Beta"), TopicFactory(name="Gamma")
+    claim = new_claim(actor=editor, topics=[third, first, second])
+    saved = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, topics=[second, third, first])
+    assert saved.version == claim.version
+    assert not claim.events.filter(kind=Kind.EDITED).exists()
+
+
+def test_a_topic_change_is_recorded_in_a_stable_order(editor):
+    first, second, third = TopicFactory(name="Zulu"), TopicFactory(name="Yankee"), TopicFactory(name="Xray")
+    claim = new_claim(actor=editor, topics=[second, first])
+    claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, topics=[third, first])
+    event = claim.events.get(kind=Kind.EDITED)
+    # By id, whatever order they were given in: before [Zulu, Yankee], after [Zulu, Xray].
+    assert event.changes == {"topics": [["Zulu", "Yankee"], ["Zulu", "Xray"]]}
+    assert sorted(t.name for t in claim.topics.all()) == ["Xray", "Zulu"]
+
+
+def test_changing_only_the_source_moves_the_quote_offsets(editor):
+    quote = "no legal way to seize our assets"
+    first = SourceFactory(text=f"He said: {quote}.")
+    second = SourceFactory(text=f"At the briefing the minister said there is {quote}, and more.")
+    claim = new_claim(actor=editor, quote=quote, source=first)
+    assert (claim.quote_start, claim.quote_end) == (9, 9 + len(quote))
+
+    claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, source=second)
+    start = second.text.index(quote)
+    assert (claim.quote_start, claim.quote_end) == (start, start + len(quote))
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.quote_start, stored.quote_end) == (start, start + len(quote))
+
+    claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, source=None)
+    assert (claim.quote_start, claim.quote_end) == (None, None)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notes on events.
+
+
+def test_reopening_a_closed_claim_records_the_reason(editor, reviewer):
+    claim = new_claim(actor=editor)
+    claim = workflow.close(claim=claim, actor=reviewer, version=claim.version, reason=Claim.CloseReason.NOT_CHECKABLE)
+    claim = workflow.reopen(claim=claim, actor=reviewer, version=claim.version, reason="  It is checkable after all ")
+    event = claim.events.get(kind=Kind.REOPENED)
+    assert (event.note, event.from_status, event.to_status) == ("It is checkable after all", Status.CLOSED,
+                                                                Status.NEW)
+
+
+def test_reopening_a_published_claim_records_the_reason(editor, reviewer):
+    claim = published_claim(actor=editor, approver=reviewer)
+    claim = workflow.reopen(claim=claim, actor=reviewer, version=claim.version, reason="Revised figures")
+    assert claim.events.get(kind=Kind.REOPENED).note == "Revised figures"
+
+
+def test_approval_and_publication_without_a_note_record_an_empty_note(editor, reviewer, other_reviewer, settings):
+    settings.REQUIRED_APPROVALS = 2
+    claim = in_review_claim(actor=editor)
+    claim = workflow.approve(claim=claim, actor=reviewer, version=claim.version)
+    claim = workflow.approve(claim=claim, actor=other_reviewer, version=claim.version)
+    assert claim.status == Status.PUBLISHED
+    assert claim.events.get(kind=Kind.APPROVED).note == ""
+    assert claim.events.get(kind=Kind.PUBLISHED).note == ""
+
+
+def test_approval_notes_are_kept_stripped(editor, reviewer, other_reviewer, settings):
+    settings.REQUIRED_APPROVALS = 2
+    claim = in_review_claim(actor=editor)
+    claim = workflow.approve(claim=claim, actor=reviewer, version=claim.version, note=" Checked the sums. ")
+    claim = workflow.approve(claim=claim, actor=other_reviewer, version=claim.version, note=" Fine. ")
+    assert claim.events.get(kind=Kind.APPROVED).note == "Checked the sums."
+    assert claim.events.get(kind=Kind.PUBLISHED).note == "Fine."
+
+
+def test_closing_without_a_note_records_an_empty_note(editor, reviewer):
+    claim = new_claim(actor=editor)
+    claim = workflow.close(claim=claim, actor=reviewer, version=claim.version, reason=Claim.CloseReason.OUT_OF_SCOPE)
+    assert claim.events.get(kind=Kind.CLOSED).note == ""
+    other = new_claim(actor=editor)
+    other = workflow.close(claim=other, actor=reviewer, version=other.version, reason=Claim.CloseReason.NOT_CHECKABLE,
+                           note=" A forecast. ")
+    assert other.events.get(kind=Kind.CLOSED).note == "A forecast."
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The public verbs.
+
+
+def test_public_does_not_load_sources_full_text(editor, reviewer, django_assert_num_queries):
+    published_claim(actor=editor, approver=reviewer, source=SourceFactory(text="The whole article. " * 100))
+    with django_assert_num_queries(1):  # the claims with their claimant, source and rating, in one query
+        claim = Claim.objects.public().get()
+        assert claim.claimant.name and claim.source.title and claim.published_verdict.rating.label
+    assert "text" in claim.source.get_deferred_fields()
+
+
+def test_public_history_orders_equal_timestamps_by_id(editor, reviewer, other_reviewer, monkeypatch):
+    moment = timezone.now().replace(microsecond=0) + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    first = published_claim(actor=editor, approver=reviewer)
+    second = published_claim(actor=editor, approver=reviewer)
+    # A correction at the very same moment: its previous rating is the one published just before it, by id.
+    second = workflow.reopen(claim=second, actor=reviewer, version=second.version, reason="Revised figures")
+    workflow.propose_verdict(claim=second, actor=editor, version=second.version, rating=rating("true"),
+                             summary="Revised.", correction_note="The figure was revised.")
+    second.refresh_from_db()
+    workflow.approve(claim=second, actor=other_reviewer, version=second.version)
+
+    history = list(Claim.objects.public().public_history())
+    assert {event.at for event in history} == {moment}
+    assert [event.pk for event in history] == sorted((event.pk for event in history), reverse=True)
+    assert [(event.claim_id, event.kind) for event in history] == [
+        (second.pk, Kind.CORRECTED), (second.pk, Kind.PUBLISHED), (first.pk, Kind.PUBLISHED)]
+    assert history[0].previous_label == "False"
+
+
+def test_public_history_applies_to_the_claims_it_is_given(editor, reviewer):
+    first = published_claim(actor=editor, approver=reviewer)
+    second = published_claim(actor=editor, approver=reviewer)
+    only_first = list(Claim.objects.filter(pk=first.pk).public_history())
+    assert [event.claim_id for event in only_first] == [first.pk]
+    assert {event.claim_id for event in Claim.objects.public().public_history()} == {first.pk, second.pk}
+    assert list(Claim.objects.none().public_history()) == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Every refusal's code.
+
+
+def test_refusals_of_capture_and_edit(editor):
+    outsider = UserFactory()
+    with refused("permission_denied"):
+        workflow.create_claim(actor=outsider, text="A claim", claimant=ClaimantFactory())
+    with refused("permission_denied"):
+        workflow.create_claim(actor=None, text="A claim", claimant=ClaimantFactory())
+    with refused("required", field="claimant") as info:
+        workflow.create_claim(actor=editor, text="A claim", claimant=None)
+    assert info.value.message == "Choose who made the claim."
+    with refused("required", field="text") as info:
+        workflow.create_claim(actor=editor, text="", claimant=ClaimantFactory())
+    assert info.value.message == "The claim text is required."
+    with refused("too_long", field="text"):
+        workflow.create_claim(actor=editor, text="x" * 201, claimant=ClaimantFactory())
+    with refused("too_long", field="language"):
+        workflow.create_claim(actor=editor, text="A claim", claimant=ClaimantFactory(), language="x" * 36)
+
+    claim = new_claim(actor=editor)
+    with refused("required", field="claimant"):
+        workflow.edit_claim(claim=claim, actor=editor, version=claim.version, claimant=None)
+    with refused("stale_version"):
+        workflow.edit_claim(claim=claim, actor=editor, version=claim.version + 1, text="Other")
+    with pytest.raises(TypeError):
+        workflow.edit_claim(claim=claim, actor=editor, version=claim.version, status="published")
+
+
+def test_refusals_of_assignment(editor, reviewer):
+    claim = new_claim(actor=editor)
+    with refused("invalid_assignee", field="assignee") as info:
+        workflow.start_research(claim=claim, actor=editor, version=claim.version, assignee=UserFactory(
+            first_name="Nora", last_name="Body"))
+    assert info.value.message == "Nora Body is not an editor."
+    claim = workflow.start_research(claim=claim, actor=editor, version=claim.version)
+    with refused("invalid_transition") as info:
+        workflow.start_research(claim=claim, actor=editor, version=claim.version)
+    assert info.value.message == "Cannot start research: the claim is researching, and this needs it new."
+    with refused("no_change", field="assignee"):
+        workflow.assign(claim=claim, actor=editor, version=claim.version, assignee=editor)
+    claim = workflow.close(claim=claim, actor=reviewer, version=claim.version, reason=Claim.CloseReason.NOT_CHECKABLE)
+    with refused("invalid_transition"):
+        workflow.assign(claim=claim, actor=editor, version=claim.version, assignee=None)
+    with refused("invalid_transition") as info:
+        workflow.edit_claim(claim=claim, actor=editor, version=claim.version, text="Other")
+    assert info.value.message == "A closed claim cannot be edited; reopen it first."
+
+
+def test_refusals_of_evidence(editor):
+    claim = researching_claim(actor=editor, evidence=0)
+    add = dict(claim=claim, actor=editor, version=claim.version)
+    with refused("invalid_url", field="url"):
+        workflow.add_evidence(**add, title="T", url="javascript:alert(1)")
+    with refused("invalid_url", field="archived_url"):
+        workflow.add_evidence(**add, title="T", archived_url="ftp://example.org/x")
+    with refused("invalid", field="stance"):
+        workflow.add_evidence(**add, title="T", stance="maybe")
+    with refused("too_long", field="publisher"):
+        workflow.add_evidence(**add, title="T", publisher="p" * 201)
+    with refused("required", field="withheld_reason") as info:
+        workflow.add_evidence(**add, title="T", withheld=True)
+    assert info.value.message == "Say why the source is withheld."
+    evidence = workflow.add_evidence(**add, title="T")
+    claim.refresh_from_db()
+    with refused("required", field="title"):
+        workflow.change_evidence(evidence=evidence, actor=editor, version=claim.version, title=" ")
+    with refused("required", field="withheld_reason"):
+        workflow.change_evidence(evidence=evidence, actor=editor, version=claim.version, withheld=True)
+
+
+def test_refusals_of_a_proposal(editor):
+    claim = researching_claim(actor=editor, evidence=0)
+    propose = dict(claim=claim, actor=editor, version=claim.version)
+    with refused("required", field="rating") as info:
+        workflow.propose_verdict(**propose, rating=None, summary="S")
+    assert info.value.message == "Choose a rating."
+    with refused("too_long", field="summary"):
+        workflow.propose_verdict(**propose, rating=rating(), summary="s" * 601)
+    with refused("evidence_required") as info:
+        workflow.propose_verdict(**propose, rating=rating(), summary="S")
+    assert info.value.message == "Add at least one evidence item before proposing a verdict."
+    tip = workflow.create_claim(actor=None, text="A reader's claim", is_reader_tip=True)
+    tip = workflow.start_research(claim=tip, actor=editor, version=tip.version)
+    workflow.add_evidence(claim=tip, actor=editor, version=tip.version, title="T")
+    tip.refresh_from_db()
+    with refused("required", field="claimant") as info:
+        workflow.propose_verdict(claim=tip, actor=editor, version=tip.version, rating=rating(), summary="S")
+    assert info.value.message == "Say who made the claim before proposing a verdict."
+
+
+def test_refusals_of_review(editor, reviewer, other_reviewer, settings):
+    settings.REQUIRED_APPROVALS = 2
+    claim = in_review_claim(actor=editor)
+    with refused("permission_denied") as info:
+        workflow.approve(claim=claim, actor=EditorFactory(), version=claim.version)
+    assert info.value.message == "Only a reviewer can do this."
+    proposer = in_review_claim(actor=reviewer)
+    with refused("own_verdict"):
+        workflow.approve(claim=proposer, actor=reviewer, version=proposer.version)
+    claim = workflow.approve(claim=claim, actor=reviewer, version=claim.version)
+    with refused("already_approved"):
+        workflow.approve(claim=claim, actor=reviewer, version=claim.version)
+
+    orphan = new_claim(actor=editor)
+    Claim.objects.filter(pk=orphan.pk).update(status=Status.IN_REVIEW)  # no verdict: only a broken row gets here
+    with refused("no_verdict") as info:
+        workflow.approve(claim=orphan, actor=reviewer, version=orphan.version)
+    assert info.value.message == "There is no proposed verdict to review."
+    with refused("no_verdict"):
+        workflow.send_back(claim=orphan, actor=reviewer, version=orphan.version, note="Look again")
+
+
+def test_refusals_of_closing(editor, reviewer):
+    claim = new_claim(actor=editor)
+    close = dict(claim=claim, actor=reviewer, version=claim.version)
+    with refused("permission_denied"):
+        workflow.close(claim=claim, actor=editor, version=claim.version, reason=Claim.CloseReason.NOT_CHECKABLE)
+    with refused("required", field="reason"):
+        workflow.close(**close, reason="bored")
+    with refused("required", field="duplicate_of") as info:
+        workflow.close(**close, reason=Claim.CloseReason.DUPLICATE)
+    assert info.value.message == "Say which claim this duplicates."
+    with refused("invalid", field="duplicate_of") as info:
+        workflow.close(**close, reason=Claim.CloseReason.DUPLICATE, duplicate_of=claim)
+    assert info.value.message == "A claim cannot duplicate itself."
+    published = published_claim(actor=editor, approver=reviewer)
+    with refused("invalid_transition"):
+        workflow.close(claim=published, actor=reviewer, version=published.version,
+                       reason=Claim.CloseReason.NOT_CHECKABLE)
+    with refused("invalid_transition"):
+        workflow.reopen(claim=claim, actor=reviewer, version=claim.version, reason="Why not")
