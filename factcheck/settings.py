@@ -96,7 +96,7 @@ def database_from_env(name="DATABASE_URL"):
                     # down). With a pool at least as large as a worker's threads no request waits for another's
                     # connection, only for a new one (milliseconds), so a short wait costs nothing in bursts
                     # and bounds how long an outage ties up a thread before the circuit breaker opens.
-                    "timeout": envint("DATABASE_POOL_TIMEOUT", 3, minimum=1),
+                    "timeout": envint("DATABASE_POOL_TIMEOUT", 1, minimum=1),
                     # While the database is down the pool retries each lost connection with exponential backoff
                     # (1, 2, 4, 8 … s), so after a long outage its next try could be many seconds after the
                     # database is back. Giving up a retry chain after 2 s lets the next request start a fresh

@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from claims import workflow
 from claims.models import Evidence
@@ -28,7 +28,7 @@ def visible_capture(request, pk):
     return get_object_or_404(captures, pk=pk)
 
 
-@require_GET
+@require_safe
 def capture_detail(request, pk):
     """The archived copy as text on a page of ours: the captured HTML never runs from our origin."""
     capture = visible_capture(request, pk)
@@ -41,7 +41,7 @@ def capture_detail(request, pk):
     return response
 
 
-@require_GET
+@require_safe
 def capture_warc(request, pk):
     """The WARC file, as a download (never rendered by the browser)."""
     capture = visible_capture(request, pk)
@@ -55,7 +55,7 @@ def capture_warc(request, pk):
 
 
 @desk_view
-@require_GET
+@require_safe
 def broken_links(request):
     """Links by health, the broken first: each with the claims whose evidence cites it."""
     counts = Link.objects.health_counts()

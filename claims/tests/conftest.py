@@ -131,7 +131,7 @@ def roles_and_ratings(transactional_db):
 @pytest.fixture(autouse=True)
 def api_responses_match_the_schema(request, monkeypatch):
     """In the API test modules, every /api/v1/ response is validated against the published schema."""
-    if not request.node.fspath.basename.startswith("test_api_"):
+    if not request.node.path.name.startswith("test_api_"):
         yield
         return
     from django.test import Client

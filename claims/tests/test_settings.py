@@ -90,7 +90,7 @@ def test_the_pool_size_and_switch(load):
     url = "postgresql://db.example/factcheck"
     assert load(DATABASE_URL=url, DATABASE_POOL_SIZE="3")["DATABASES"]["default"]["OPTIONS"]["pool"]["max_size"] == 3
     assert "pool" not in load(DATABASE_URL=url, DATABASE_POOL="off")["DATABASES"]["default"]["OPTIONS"]
-    assert load(DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]["pool"]["timeout"] == 3
+    assert load(DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]["pool"]["timeout"] == 1
     assert load(DATABASE_URL=url, DATABASE_POOL_TIMEOUT="9")["DATABASES"]["default"]["OPTIONS"]["pool"]["timeout"] == 9
 
 
