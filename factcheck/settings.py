@@ -352,8 +352,22 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # never served directly (readers get them through linkcheck's views). MEDIA_STORAGE names another backend, e.g.
 # storages.backends.s3.S3Storage (django-storages, configured by its own AWS_* settings).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# S3-compatible storage (AWS, MinIO, Ceph…): MEDIA_S3_BUCKET names the bucket; credentials come the way boto3
+# reads them (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's role). Copies stay private: readers get
+# them through linkcheck's views, never by a bucket URL.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+_MEDIA_STORAGE = {"BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")}
+if MEDIA_S3_BUCKET:
+    _MEDIA_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": MEDIA_S3_BUCKET,
+        "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }}
 STORAGES = {
-    "default": {"BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": _MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and envbool("STATIC_MANIFEST", True)
