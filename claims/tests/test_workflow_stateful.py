@@ -45,7 +45,12 @@ MOVES = {
     "send_back": {(Status.IN_REVIEW, Status.RESEARCHING)},
     "reopen": {(Status.PUBLISHED, Status.RESEARCHING), (Status.CLOSED, Status.NEW)},
     "close": {(Status.NEW, Status.CLOSED), (Status.RESEARCHING, Status.CLOSED)},
+    # A public claim's draft: approved or discarded where it stands.
+    "approve_update": {(s, s) for s in (Status.PUBLISHED, Status.RESEARCHING, Status.IN_REVIEW)},
+    "discard_draft": {(s, s) for s in (Status.PUBLISHED, Status.RESEARCHING, Status.IN_REVIEW)},
 }
+# The operations after which readers may see a claim's new wording.
+APPROVING = {"approve", "approve_update"}
 
 # Weighted towards what gets through, so that claims travel the whole workflow; the rest is still tried often.
 editors_first = st.sampled_from([0, 1, 0, 1, 2, 3])  # indexes into the personas: two editors, then two reviewers
@@ -83,6 +88,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.rating = Rating.objects.get(slug="false")
         self.versions = {}  # claim id → every version it has had, one per successful write
         self.statuses = {}  # claim id → its status after the last successful operation
+        self.public_texts = {}  # claim id → its text when a reviewer last approved what readers see
         for claim in Claim.objects.filter(pk__in=self.starting_claims):
             self.track(claim)
 
@@ -92,6 +98,8 @@ class WorkflowMachine(RuleBasedStateMachine):
     def track(self, claim):
         self.versions[claim.pk] = list(range(1, claim.version + 1))
         self.statuses[claim.pk] = claim.status
+        if claim.is_public:
+            self.public_texts[claim.pk] = claim.text
 
     def pick(self, data, operation):
         """A claim to try ``operation`` on: often one in a stage it applies to, otherwise any."""
@@ -122,6 +130,8 @@ class WorkflowMachine(RuleBasedStateMachine):
             self.versions[claim_pk].append(after.version)
         assert (claim.status, after.status) in MOVES[operation], (operation, claim.status, after.status)
         self.statuses[claim_pk] = after.status
+        if operation in APPROVING and after.is_public:
+            self.public_texts[claim_pk] = after.text
         self.tally[operation] += 1
         return claim, None
 
@@ -196,7 +206,25 @@ class WorkflowMachine(RuleBasedStateMachine):
         duplicate_of = Claim.objects.get(pk=original) if original is not None else None
         self.attempt("close", claim, who, version, reason=reason, duplicate_of=duplicate_of)
 
+    @rule(data=st.data(), who=reviewers_first, version=versions, note=notes)
+    def approve_update(self, data, who, version, note):
+        claim = self.pick(data, "approve_update")
+        before, error = self.attempt("approve_update", claim, who, version, note=note)
+        if error is None:
+            assert self.personas[who].pk not in before.draft_authors
+
+    @rule(data=st.data(), who=editors_first, version=versions)
+    def discard_draft(self, data, who, version):
+        claim = self.pick(data, "discard_draft")
+        self.attempt("discard_draft", claim, who, version)
+
     # Invariants, after every step.
+
+    @invariant()
+    def readers_see_only_approved_wording(self):
+        for pk, text in Claim.objects.filter(pk__in=self.versions, published_verdict__isnull=False).values_list(
+                "pk", "text"):
+            assert text == self.public_texts[pk], f"claim {pk}'s public text changed without an approval"
 
     @invariant()
     def history_matches_the_successful_operations(self):
@@ -291,3 +319,10 @@ def test_the_machine_catches_a_stale_version_accepted(personas):
 
     with pytest.raises(AssertionError, match=r"accepted a stale version|StaleVersion"):
         run_machine(personas, breakage=mock.patch("claims.workflow._lock", lock_without_checking), **BREAKING)
+
+
+@pytest.mark.django_db
+def test_the_machine_catches_an_edit_that_skips_the_draft(personas):
+    # As before drafts: an edit of a public claim written straight to what readers see.
+    with pytest.raises(AssertionError, match="public text changed without an approval"):
+        run_machine(personas, breakage=mock.patch("claims.workflow._is_drafting", lambda claim: False), **BREAKING)
