@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from claims import workflow
-from claims.models import Claim, ClaimEvent, Evidence
+from claims.models import Claim, ClaimEvent
 
 from .factories import (
     ClaimantFactory,
@@ -302,22 +302,15 @@ def test_refusals_of_closing(editor, reviewer):
         workflow.reopen(claim=claim, actor=reviewer, version=claim.version, reason="Why not")
 
 
-def test_refusals_of_an_import(reviewer, editor):
-    imported = dict(actor=reviewer, text="A claim", claimant=ClaimantFactory(), rating=rating(), summary="S",
-                    reviewed_at=timezone.now())
+def test_refusals_of_recording_checks_by_others(reviewer, editor):
+    def others(text="A claim", language="en"):
+        return Claim(text=text, claimant=ClaimantFactory(), language=language)
+
     with refused("permission_denied"):
-        workflow.import_claim_review(**{**imported, "actor": editor}, review_url="https://factcheck.example/1")
-    with refused("required", field="review_url"):
-        workflow.import_claim_review(**imported, review_url="")
-    with refused("invalid_url", field="review_url"):
-        workflow.import_claim_review(**imported, review_url="javascript:alert(1)")
-    with refused("required", field="claimant"):
-        workflow.import_claim_review(**{**imported, "claimant": None}, review_url="https://factcheck.example/1")
-    with refused("required", field="rating"):
-        workflow.import_claim_review(**{**imported, "rating": "false"}, review_url="https://factcheck.example/1")
-    with refused("required", field="summary"):
-        workflow.import_claim_review(**{**imported, "summary": "\u200b"}, review_url="https://factcheck.example/1")
-    workflow.import_claim_review(**imported, review_url="https://factcheck.example/1")
-    with refused("already_imported", field="review_url"):
-        workflow.import_claim_review(**imported, review_url="https://factcheck.example/1")
-    assert Evidence.objects.count() == 0
+        workflow.record_checked_elsewhere(actor=editor, claims=[others()])
+    with refused("required", field="text"):
+        workflow.record_checked_elsewhere(actor=reviewer, claims=[others(), others(text="\u200b")])
+    with refused("too_long", field="text"):
+        workflow.record_checked_elsewhere(actor=reviewer, claims=[others(text="x" * 201)])
+    with refused("too_long", field="language"):
+        workflow.record_checked_elsewhere(actor=reviewer, claims=[others(language="x" * 36)])
