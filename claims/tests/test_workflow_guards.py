@@ -8,7 +8,7 @@ for one such mutant:
 - approve, close and publication without a note record an empty note;
 - public() does not load sources' full text; public_history() orders equal timestamps by id and applies to
   the claims it is given;
-- the code (and field and message) of every refusal of the operations that predate drafts.
+- the code (and field and message) of every refusal, drafts, appearances and imports by others included.
 """
 
 import datetime
@@ -314,3 +314,83 @@ def test_refusals_of_recording_checks_by_others(reviewer, editor):
         workflow.record_checked_elsewhere(actor=reviewer, claims=[others(text="x" * 201)])
     with refused("too_long", field="language"):
         workflow.record_checked_elsewhere(actor=reviewer, claims=[others(language="x" * 36)])
+
+
+
+# Refusals of appearances and drafts (a public claim's changes wait for a reviewer). Each row: the claim (made
+# by CLAIMS), who acts, the operation and its arguments, then the code, field and start of the message.
+CLAIMS = {
+    "new": lambda editor, reviewer: new_claim(actor=editor),
+    "public": lambda editor, reviewer: published_claim(actor=editor, approver=reviewer),
+    "drafted": lambda editor, reviewer: _drafted(editor, reviewer),
+    "closed since publication": lambda editor, reviewer: _closed_since_publication(editor, reviewer),
+}
+APPEARANCE = {"url": "https://outlet.example/1"}
+DRAFT_REFUSALS = [
+    ("new", "outsider", "add_appearance", APPEARANCE, "permission_denied", None, "Only an editor can do this."),
+    ("new", "editor", "add_appearance", {"url": " "}, "required", "url", "The appearance's web address is required"),
+    ("new", "editor", "add_appearance", {"url": "javascript:alert(1)"}, "invalid_url", "url", "Enter a web address"),
+    ("new", "editor", "add_appearance", {**APPEARANCE, "archived_url": "ftp://archive.example/1"}, "invalid_url",
+     "archived_url", "Enter a web address"),
+    ("new", "editor", "add_appearance", {**APPEARANCE, "outlet": "x" * 201}, "too_long", "outlet",
+     "The outlet is 201 characters; the limit is 200."),
+    ("closed since publication", "editor", "add_appearance", APPEARANCE, "invalid_transition", None,
+     "Cannot record an appearance: the claim is closed"),
+    ("drafted", "editor", "approve_update", {"note": "Reworded."}, "permission_denied", None,
+     "Only a reviewer can do this."),
+    ("new", "reviewer", "approve_update", {"note": "Reworded."}, "invalid_transition", None,
+     "Only a published claim has updates to approve"),
+    ("closed since publication", "reviewer", "approve_update", {"note": "Reworded."}, "invalid_transition", None,
+     "Cannot approve an update: the claim is closed"),
+    ("public", "reviewer", "approve_update", {"note": "Reworded."}, "no_change", None,
+     "There are no changes waiting for approval."),
+    ("drafted", "reviewer", "approve_update", {"note": "\u200b"}, "required", "note",
+     "A note for readers saying what was updated is required."),
+    ("drafted", "outsider", "discard_draft", {}, "permission_denied", None, "Only an editor can do this."),
+    ("new", "editor", "discard_draft", {}, "no_change", None, "There are no changes to discard."),
+    ("public", "editor", "discard_draft", {}, "no_change", None, "There are no changes to discard."),
+]
+
+
+def _drafted(editor, reviewer):
+    claim = published_claim(actor=editor, approver=reviewer)
+    return workflow.edit_claim(claim=claim, actor=editor, version=claim.version, text="Reworded")
+
+
+def _closed_since_publication(editor, reviewer):
+    claim = _drafted(editor, reviewer)
+    claim = workflow.reopen(claim=claim, actor=reviewer, version=claim.version, reason="Recheck")
+    return workflow.close(claim=claim, actor=reviewer, version=claim.version, reason=Claim.CloseReason.OUT_OF_SCOPE)
+
+
+@pytest.mark.parametrize(("made", "who", "operation", "arguments", "code", "field", "message"), DRAFT_REFUSALS)
+def test_refusals_of_appearances_and_drafts(made, who, operation, arguments, code, field, message, editor, reviewer):
+    claim = CLAIMS[made](editor, reviewer)
+    actor = {"editor": editor, "reviewer": reviewer, "outsider": UserFactory()}[who]
+    with refused(code, field=field) as info:
+        getattr(workflow, operation)(claim=claim, actor=actor, version=claim.version, **arguments)
+    assert info.value.message.startswith(message)
+
+
+def test_refusals_of_removing_an_appearance(editor, reviewer):
+    claim = published_claim(actor=editor, approver=reviewer)
+    appearance = workflow.add_appearance(claim=claim, actor=editor, version=claim.version, **APPEARANCE)
+    claim.refresh_from_db()
+    with refused("permission_denied"):
+        workflow.remove_appearance(appearance=appearance, actor=UserFactory(), version=claim.version)
+    claim = workflow.approve_update(claim=claim, actor=reviewer, version=claim.version, note="Repeated.")
+    claim = workflow.remove_appearance(appearance=appearance, actor=editor, version=claim.version)
+    with refused("not_found") as info:  # removed in the draft: readers see it until approved, the desk does not
+        workflow.remove_appearance(appearance=appearance, actor=editor, version=claim.version)
+    assert info.value.message == "That item has been removed."
+
+
+@pytest.mark.parametrize("name", ["claimant", "source"])
+def test_an_update_whose_claimant_or_source_was_deleted_is_refused(name, editor, reviewer):
+    claim = published_claim(actor=editor, approver=reviewer)
+    related = ClaimantFactory() if name == "claimant" else SourceFactory()
+    claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, **{name: related})
+    related.delete()  # the draft holds only its id
+    with refused("invalid", field=name) as info:
+        workflow.approve_update(claim=claim, actor=reviewer, version=claim.version, note="Renamed.")
+    assert info.value.message == f"The draft's {name} no longer exists; choose another."
