@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from claims import workflow
-from claims.models import Claim, ClaimEvent
+from claims.models import Appearance, Claim, ClaimEvent
 
 from .factories import (
     ClaimantFactory,
@@ -31,7 +31,7 @@ from .factories import (
     rating,
     researching_claim,
 )
-from .test_workflow import refused
+from .test_workflow import refused, writes_one_event
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +165,54 @@ def test_public_history_applies_to_the_claims_it_is_given(editor, reviewer):
     assert [event.claim_id for event in only_first] == [first.pk]
     assert {event.claim_id for event in Claim.objects.public().public_history()} == {first.pk, second.pk}
     assert list(Claim.objects.none().public_history()) == []
+
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Appearances, at every stage they may be recorded.
+
+STAGES = {
+    Status.NEW: lambda editor, reviewer: new_claim(actor=editor),
+    Status.RESEARCHING: lambda editor, reviewer: researching_claim(actor=editor),
+    Status.IN_REVIEW: lambda editor, reviewer: in_review_claim(actor=editor),
+    Status.PUBLISHED: lambda editor, reviewer: published_claim(actor=editor, approver=reviewer),
+}
+
+
+@pytest.mark.parametrize("status", STAGES)
+def test_an_appearance_is_added_and_removed_at_every_open_stage(status, editor, reviewer):
+    claim = STAGES[status](editor, reviewer)
+    public = status == Status.PUBLISHED
+    note = workflow.DRAFT_NOTE if public else ""
+    with writes_one_event(Kind.EDITED, actor=editor, from_status=status, to_status=status) as added:
+        appearance = workflow.add_appearance(claim=claim, actor=editor, version=claim.version,
+                                             url=" https://outlet.example/1 ", outlet=" The Outlet ")
+    summary = {"id": appearance.pk, "url": "https://outlet.example/1", "outlet": "The Outlet"}
+    assert (added.event.changes, added.event.note) == ({"appearance": [None, summary]}, note)
+    claim.refresh_from_db()
+    if public:  # readers never saw it: approve it, so that its removal is a draft too
+        claim = workflow.approve_update(claim=claim, actor=reviewer, version=claim.version, note="Repeated.")
+    with writes_one_event(Kind.EDITED, actor=editor, from_status=status, to_status=status) as removed:
+        workflow.remove_appearance(appearance=appearance, actor=editor, version=claim.version)
+    assert (removed.event.changes, removed.event.note) == ({"appearance": [summary, None]}, note)
+    stored = Appearance.objects.filter(pk=appearance.pk).first()
+    if public:  # still public until a reviewer approves the removal
+        assert stored.removed and stored.approved["url"] == "https://outlet.example/1"
+    else:
+        assert stored is None
+
+
+def test_appearances_of_a_closed_claim_are_refused(editor, reviewer):
+    claim = new_claim(actor=editor)
+    appearance = workflow.add_appearance(claim=claim, actor=editor, version=claim.version, url="https://o.example/")
+    claim.refresh_from_db()
+    claim = workflow.close(claim=claim, actor=reviewer, version=claim.version, reason=Claim.CloseReason.OUT_OF_SCOPE)
+    with refused("invalid_transition") as info:
+        workflow.add_appearance(claim=claim, actor=editor, version=claim.version, url="https://o.example/2")
+    assert info.value.message.startswith("Cannot record an appearance: the claim is closed")
+    with refused("invalid_transition") as info:
+        workflow.remove_appearance(appearance=appearance, actor=editor, version=claim.version)
+    assert info.value.message.startswith("Cannot remove an appearance: the claim is closed")
 
 
 # ---------------------------------------------------------------------------------------------------------
