@@ -168,6 +168,73 @@ def test_public_history_applies_to_the_claims_it_is_given(editor, reviewer):
 
 
 
+
+def _corrected(claim, editor, reviewer, slug, *, at=None, monkeypatch=None):
+    """``claim`` corrected to the rating ``slug`` (the correction dated ``at``); returns the correction's event."""
+    claim.refresh_from_db()
+    claim = workflow.reopen(claim=claim, actor=reviewer, version=claim.version, reason="New figures")
+    workflow.propose_verdict(claim=claim, actor=editor, version=claim.version, rating=rating(slug),
+                             summary="Revised.", correction_note=f"Now {slug}.")
+    claim.refresh_from_db()
+    if at is not None:
+        monkeypatch.setattr(timezone, "now", lambda: at)
+    workflow.approve(claim=claim, actor=reviewer, version=claim.version)
+    if at is not None:
+        monkeypatch.undo()
+    return claim.events.latest("id")
+
+
+def test_public_history_goes_by_time_before_id(editor, reviewer, monkeypatch):
+    # Event ids need not follow their times (events are append-only, but an event's time can be given).
+    claim = published_claim(actor=editor, approver=reviewer)  # rated False
+    published = claim.events.get(kind=Kind.PUBLISHED)
+    earlier = _corrected(claim, editor, reviewer, "true", at=published.at - datetime.timedelta(days=1),
+                         monkeypatch=monkeypatch)  # a later id, an earlier time
+    same = _corrected(claim, editor, reviewer, "mostly-true", at=published.at, monkeypatch=monkeypatch)
+    last = _corrected(claim, editor, reviewer, "mostly-false", at=published.at, monkeypatch=monkeypatch)
+
+    history = list(Claim.objects.public().public_history())
+    assert [event.pk for event in history] == [last.pk, same.pk, published.pk, earlier.pk]  # at equal times, by id
+    labels = {event.pk: event.previous_label for event in history}
+    assert labels == {last.pk: "Mostly true", same.pk: "False", published.pk: "True", earlier.pk: None}
+
+
+def test_public_history_shows_only_public_publications_updates_and_corrections(editor, reviewer):
+    claim = published_claim(actor=editor, approver=reviewer)  # rated False
+    claim = workflow.reopen(claim=claim, actor=reviewer, version=claim.version, reason="New figures")
+    hidden = workflow.propose_verdict(claim=claim, actor=editor, version=claim.version, rating=rating("true"),
+                                      summary="Hidden.")
+    # Events readers must not see, whatever their kind or verdict: a correction not public, a public reopening.
+    for kind, public in ((Kind.CORRECTED, False), (Kind.REOPENED, True)):
+        ClaimEvent.objects.create(claim=claim, actor=None, actor_name="Archive", at=timezone.now(), kind=kind,
+                                  from_status=Status.IN_REVIEW, to_status=Status.PUBLISHED, verdict=hidden,
+                                  public=public)
+    claim.refresh_from_db()
+    claim = workflow.send_back(claim=claim, actor=reviewer, version=claim.version, note="No.")
+    workflow.propose_verdict(claim=claim, actor=editor, version=claim.version, rating=rating("mostly-true"),
+                             summary="Revised.", correction_note="Now mostly true.")
+    claim.refresh_from_db()
+    workflow.approve(claim=claim, actor=reviewer, version=claim.version)
+
+    history = list(Claim.objects.public().public_history())
+    assert [(event.kind, event.previous_label) for event in history] == [(Kind.CORRECTED, "False"),
+                                                                         (Kind.PUBLISHED, None)]
+
+
+def test_draft_changes_name_both_sides(editor, reviewer):
+    old_topic, new_topic = TopicFactory(name="Old topic"), TopicFactory(name="New topic")
+    claim = published_claim(actor=editor, approver=reviewer, topics=[old_topic])
+    old_claimant = claim.claimant
+    new_claimant = ClaimantFactory(name="New claimant")
+    claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, text="Reworded",
+                                claimant=new_claimant, topics=[new_topic])
+    assert workflow.draft_changes(claim) == {
+        "text": ["Frozen assets total 210 billion euros", "Reworded"],
+        "claimant": [old_claimant.name, "New claimant"],
+        "topics": [["Old topic"], ["New topic"]],
+    }
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Appearances, at every stage they may be recorded.
 
