@@ -221,7 +221,7 @@ def test_public_history_shows_only_public_publications_updates_and_corrections(e
                                                                          (Kind.PUBLISHED, None)]
 
 
-def test_draft_changes_name_both_sides(editor, reviewer):
+def test_a_draft_and_its_approval_name_both_sides(editor, reviewer):
     old_topic, new_topic = TopicFactory(name="Old topic"), TopicFactory(name="New topic")
     claim = published_claim(actor=editor, approver=reviewer, topics=[old_topic])
     old_claimant = claim.claimant
@@ -233,6 +233,21 @@ def test_draft_changes_name_both_sides(editor, reviewer):
         "claimant": [old_claimant.name, "New claimant"],
         "topics": [["Old topic"], ["New topic"]],
     }
+    workflow.add_appearance(claim=claim, actor=editor, version=claim.version, url="https://outlet.example/1")
+    claim.refresh_from_db()
+
+    claim = workflow.approve_update(claim=claim, actor=reviewer, version=claim.version, note="Reworded.")
+    event = claim.events.latest("id")
+    assert (event.kind, event.note, event.public, event.verdict_id) == (Kind.UPDATED, "Reworded.", True,
+                                                                        claim.published_verdict_id)
+    assert event.changes == {
+        "text": ["Frozen assets total 210 billion euros", "Reworded"],
+        "claimant": [old_claimant.name, "New claimant"],
+        "topics": [["Old topic"], ["New topic"]],
+        "appearances": [[], ["https://outlet.example/1"]],
+    }
+    assert (claim.text, claim.claimant, list(claim.topics.all())) == ("Reworded", new_claimant, [new_topic])
+    assert claim.draft is None and not workflow.has_pending_changes(claim)
 
 
 # ---------------------------------------------------------------------------------------------------------
