@@ -284,6 +284,26 @@ def test_an_appearance_is_added_and_removed_at_every_open_stage(status, editor, 
         assert stored is None
 
 
+def test_an_appearance_keeps_its_date_and_archived_copy_and_needs_no_outlet(editor):
+    claim = new_claim(actor=editor)
+    appearance = workflow.add_appearance(claim=claim, actor=editor, version=claim.version, url="https://o.example/",
+                                         seen_on=datetime.date(2026, 3, 1), archived_url="https://archive.example/o")
+    stored = Appearance.objects.get(pk=appearance.pk)
+    assert (stored.outlet, stored.seen_on, stored.archived_url) == ("", datetime.date(2026, 3, 1),
+                                                                    "https://archive.example/o")
+
+
+def test_discarding_a_draft_records_what_went_back(editor, other_editor, reviewer):
+    claim = published_claim(actor=editor, approver=reviewer)
+    claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, text="Wrong turn")
+    with writes_one_event(Kind.EDITED, actor=other_editor, from_status=Status.PUBLISHED,
+                          to_status=Status.PUBLISHED) as discarded:
+        workflow.discard_draft(claim=claim, actor=other_editor, version=claim.version)
+    assert discarded.event.changes == {"text": ["Wrong turn", "Frozen assets total 210 billion euros"]}
+    assert discarded.event.note == "Draft discarded: back to the public version."
+    assert not discarded.event.public
+
+
 def test_appearances_of_a_closed_claim_are_refused(editor, reviewer):
     claim = new_claim(actor=editor)
     appearance = workflow.add_appearance(claim=claim, actor=editor, version=claim.version, url="https://o.example/")
