@@ -250,6 +250,20 @@ def test_a_draft_and_its_approval_name_both_sides(editor, reviewer):
     assert claim.draft is None and not workflow.has_pending_changes(claim)
 
 
+
+def test_a_draft_of_a_date_and_of_no_source(editor, reviewer):
+    claim = published_claim(actor=editor, approver=reviewer, source=SourceFactory(),
+                            claim_date=datetime.date(2026, 1, 5))
+    edit = dict(claim_date=datetime.date(2026, 2, 6), source=None)
+    claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, **edit)
+    assert claim.draft_fields == {"claim_date": "2026-02-06", "source": None}
+    claim = Claim.objects.get(pk=claim.pk)
+    again = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, **edit)  # the same draft: no change
+    assert again.version == claim.version
+    claim = workflow.approve_update(claim=claim, actor=reviewer, version=claim.version, note="Dated.")
+    assert (claim.claim_date, claim.source) == (datetime.date(2026, 2, 6), None)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Appearances, at every stage they may be recorded.
 
