@@ -264,6 +264,51 @@ def test_a_draft_of_a_date_and_of_no_source(editor, reviewer):
     assert (claim.claim_date, claim.source) == (datetime.date(2026, 2, 6), None)
 
 
+
+def test_edits_of_a_public_claim_record_the_draft_and_the_desks_own_changes(editor, reviewer):
+    old_source = SourceFactory(title="Old source")
+    claim = published_claim(actor=editor, approver=reviewer, source=old_source)
+    beta, alpha = TopicFactory(name="Beta"), TopicFactory(name="Alpha")  # ids not in the names' order
+    new_source = SourceFactory(title="New source")
+    status = Status.PUBLISHED
+    with writes_one_event(Kind.EDITED, actor=editor, from_status=status, to_status=status) as edited:
+        claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, text="Draft one",
+                                    recheck_on=datetime.date(2027, 1, 1), source=new_source, topics=[beta, alpha])
+    assert edited.event.changes == {
+        "recheck_on": [None, "2027-01-01"],  # the desk's own: at once
+        "text": ["Frozen assets total 210 billion euros", "Draft one"],
+        "source": ["Old source", "New source"],
+        "topics": [[], ["Alpha", "Beta"]],
+    }
+    assert edited.event.note == workflow.DRAFT_NOTE
+    assert claim.recheck_on == datetime.date(2027, 1, 1)
+
+    with writes_one_event(Kind.EDITED, actor=editor, from_status=status, to_status=status) as again:
+        claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, text="Draft two")
+    assert again.event.changes == {"text": ["Draft one", "Draft two"]}  # from the draft, not the public text
+
+    with writes_one_event(Kind.EDITED, actor=editor, from_status=status, to_status=status) as back:
+        claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version,
+                                    text="Frozen assets total 210 billion euros")
+    assert back.event.changes == {"text": ["Draft two", "Frozen assets total 210 billion euros"]}
+    assert set(claim.draft_fields) == {"source", "topics"}  # the text is back to what readers see
+
+    with writes_one_event(Kind.EDITED, actor=editor, from_status=status, to_status=status) as own:
+        workflow.edit_claim(claim=claim, actor=editor, version=claim.version, recheck_on=None)
+    assert (own.event.changes, own.event.note) == ({"recheck_on": ["2027-01-01", None]}, "")
+
+
+def test_an_update_is_approved_while_a_new_verdict_is_in_review(editor, reviewer, other_reviewer):
+    claim = published_claim(actor=editor, approver=reviewer)
+    claim = workflow.reopen(claim=claim, actor=reviewer, version=claim.version, reason="New figures")
+    claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, text="Reworded")
+    workflow.propose_verdict(claim=claim, actor=editor, version=claim.version, rating=rating("true"),
+                             summary="Revised.", correction_note="Now true.")
+    claim.refresh_from_db()
+    claim = workflow.approve_update(claim=claim, actor=other_reviewer, version=claim.version, note="Reworded.")
+    assert (claim.status, claim.text) == (Status.IN_REVIEW, "Reworded")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Appearances, at every stage they may be recorded.
 
