@@ -309,6 +309,23 @@ def test_an_update_is_approved_while_a_new_verdict_is_in_review(editor, reviewer
     assert (claim.status, claim.text) == (Status.IN_REVIEW, "Reworded")
 
 
+
+def test_an_update_with_two_approvals_records_each(editor, reviewer, other_reviewer, settings):
+    claim = _drafted(editor, reviewer)
+    settings.REQUIRED_APPROVALS = 2
+    status = Status.PUBLISHED
+    with writes_one_event(Kind.APPROVED, actor=reviewer, from_status=status, to_status=status) as first:
+        claim = workflow.approve_update(claim=claim, actor=reviewer, version=claim.version, note=" Typo. ")
+    assert first.event.note == "Typo."
+    with refused("already_approved") as info:
+        workflow.approve_update(claim=claim, actor=reviewer, version=claim.version, note="Typo.")
+    assert info.value.message == "You have already approved these changes."
+    with writes_one_event(Kind.UPDATED, actor=other_reviewer, from_status=status, to_status=status,
+                          public=True) as last:
+        workflow.approve_update(claim=claim, actor=other_reviewer, version=claim.version, note="Typo fixed.")
+    assert last.event.note == "Typo fixed."
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Appearances, at every stage they may be recorded.
 
