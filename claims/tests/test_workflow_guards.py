@@ -326,6 +326,32 @@ def test_an_update_with_two_approvals_records_each(editor, reviewer, other_revie
     assert last.event.note == "Typo fixed."
 
 
+
+@pytest.mark.parametrize("drafted", ["quote", "source"])
+def test_an_approved_draft_of_the_quote_or_source_moves_the_quote_offsets(drafted, editor, reviewer):
+    source = SourceFactory(text="First he said: no legal way. Then: assets frozen.")
+    claim = published_claim(actor=editor, approver=reviewer, source=source, quote="no legal way")
+    if drafted == "quote":
+        edit, quote, text = {"quote": "assets frozen"}, "assets frozen", source.text
+    else:
+        moved = SourceFactory(text="Later, again: no legal way.")
+        edit, quote, text = {"source": moved}, "no legal way", moved.text
+    claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, **edit)
+    assert (claim.quote_start, claim.quote_end) == (15, 27)  # readers still see the approved quote
+    claim = workflow.approve_update(claim=claim, actor=reviewer, version=claim.version, note="Quote.")
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.quote_start, stored.quote_end) == (text.index(quote), text.index(quote) + len(quote))
+
+
+def test_an_approved_update_of_evidence_names_it(editor, reviewer):
+    claim = published_claim(actor=editor, approver=reviewer)
+    claim = workflow.reopen(claim=claim, actor=reviewer, version=claim.version, reason="Better source")
+    workflow.change_evidence(evidence=claim.evidence.get(), actor=editor, version=claim.version, title="Renamed")
+    claim.refresh_from_db()
+    claim = workflow.approve_update(claim=claim, actor=reviewer, version=claim.version, note="Renamed.")
+    assert claim.events.latest("id").changes == {"evidence": [["Evidence 0"], ["Renamed"]]}
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Appearances, at every stage they may be recorded.
 
