@@ -352,6 +352,20 @@ def test_an_approved_update_of_evidence_names_it(editor, reviewer):
     assert claim.events.latest("id").changes == {"evidence": [["Evidence 0"], ["Renamed"]]}
 
 
+
+def test_an_approved_update_removes_and_adds_appearances_together(editor, reviewer):
+    claim = published_claim(actor=editor, approver=reviewer)
+    first = workflow.add_appearance(claim=claim, actor=editor, version=claim.version, url="https://o.example/1")
+    claim.refresh_from_db()
+    claim = workflow.approve_update(claim=claim, actor=reviewer, version=claim.version, note="Repeated.")
+    claim = workflow.remove_appearance(appearance=first, actor=editor, version=claim.version)
+    later = workflow.add_appearance(claim=claim, actor=editor, version=claim.version, url="https://o.example/2")
+    claim.refresh_from_db()
+    claim = workflow.approve_update(claim=claim, actor=reviewer, version=claim.version, note="Moved.")
+    assert claim.events.latest("id").changes == {"appearances": [["https://o.example/1"], ["https://o.example/2"]]}
+    assert [(a.pk, a.approved["url"]) for a in claim.appearances.all()] == [(later.pk, "https://o.example/2")]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Appearances, at every stage they may be recorded.
 
