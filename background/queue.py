@@ -14,7 +14,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -22,7 +22,15 @@ logger = logging.getLogger(__name__)
 
 def enqueue_on_commit(task, *args, **kwargs):
     """Enqueue ``task(*args, **kwargs)`` after the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: task.enqueue(*args, **kwargs), robust=True)
+
+    def enqueue():
+        try:
+            task.enqueue(*args, **kwargs)
+        except (OperationalError, InterfaceError) as exc:
+            # The database went away between the commit and the enqueue (an outage): one line, not a traceback.
+            logger.error("could not enqueue %s: database unavailable: %s", task.name, str(exc).strip())
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 def retry_delay(attempt):

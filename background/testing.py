@@ -1,6 +1,9 @@
 """Helpers for tests that run the task queue for real."""
 
+from unittest import mock
+
 from django.test import TestCase
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -16,7 +19,9 @@ def run_queued_tasks(*, rounds=10):
             break
         worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
                         startup_delay=False, max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
-        with TestCase.captureOnCommitCallbacks(execute=True):
+        # The worker closes "old" connections between tasks; inside a test's transaction that would close the
+        # test's own connection (PostgreSQL: autocommit differs from the settings' inside atomic()).
+        with TestCase.captureOnCommitCallbacks(execute=True), mock.patch.object(db_worker, "close_old_connections"):
             worker.run()
         ran += ready
     return ran

@@ -8,13 +8,15 @@ A cached response's key carries *generations*: tokens that change when what the 
   but not on ``lists``, so publishing claim A leaves claim B's cached page alone.
 
 A change bumps exactly the generations it affects, after its transaction commits; old entries are never
-read again and expire. Generations live in the cache itself (Redis when ``REDIS_URL`` is set), so several
-app servers agree without any process-local state. Logged-in users, unsafe methods, requests carrying a
-session and responses that set cookies are never cached.
+read again and expire. Generations live in the cache itself (Redis when ``REDIS_URL`` is set, else files that
+every worker process on the machine shares), so every process agrees without any process-local state.
+Only the parameters that change a page (``PAGE_PARAMETERS``) make an entry. Logged-in users, unsafe methods,
+requests carrying a session and responses that set cookies are never cached.
 """
 
 import hashlib
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,6 +32,13 @@ UNCACHEABLE_VIEWS = {"public:submit", "public:submit_thanks", "api:not-found"}
 # Views that show one claim and nothing that changes without it: keyed on that claim's generation.
 CLAIM_VIEWS = {"public:claim", "api:claim", "api:claim-evidence", "api:claim-verdicts", "api:claim-history"}
 KEPT_HEADERS = ("Content-Type", "ETag", "Link", "Content-Language", "Vary", "X-Robots-Tag")
+# The query parameters that change a public page or API read. A request with any other parameter, or a long
+# query string, is answered but not stored: 300 requests with made-up query strings stored 300 pages.
+PAGE_PARAMETERS = frozenset({
+    "q", "rating", "claimant", "topic", "source", "page", "before", "after", "p",  # pages, the sitemap
+    "cursor", "page_size", "status", "updated_after", "published_after", "text",  # the API
+})
+MAX_CACHED_QUERY = 256
 
 
 def claim_generation_key(pk):
@@ -102,6 +111,9 @@ class PublicCacheMiddleware:
             or request.user.is_authenticated
         ):
             return None
+        query = request.META.get("QUERY_STRING", "")
+        if len(query) > MAX_CACHED_QUERY or not PAGE_PARAMETERS.issuperset(request.GET.keys()):
+            return None
         generations = [generation(REFERENCE)]
         if match.view_name in CLAIM_VIEWS:
             pk = match.kwargs.get("pk", match.kwargs.get("claim_id"))
@@ -109,7 +121,8 @@ class PublicCacheMiddleware:
         else:
             generations.append(generation(LISTS))
         accept = request.headers.get("Accept", "")
-        raw = "|".join([request.get_full_path(), accept, *generations])
+        # The same parameters in another order are the same page.
+        raw = "|".join([request.path, urlencode(sorted(request.GET.lists()), doseq=True), accept, *generations])
         return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
     @staticmethod

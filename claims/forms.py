@@ -12,12 +12,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.validators import RegexValidator
 from django.db.models import Q
-from django.utils.text import normalize_newlines, slugify
+from django.utils.text import normalize_newlines
 
 from idempotency.keys import key_field
 
 from . import workflow
-from .models import Claim, Claimant, Evidence, Rating, Source, Topic, http_url
+from .models import MAX_ID, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url, limit
+from .reference import new_claimant, source_at, unique_slug
 
 # Claimants and sources of this many recently changed claims are offered in the claim forms' menus.
 MENU_SIZE = 100
@@ -27,6 +28,10 @@ TEXT_TOO_LONG = (
     "The claim text is %(show_value)d characters; the limit is %(limit_value)d. "
     "Word it more briefly and keep the full wording in the quote."
 )
+
+
+# Notes and reasons become the event's note: its limit is theirs.
+NOTE_LIMIT = limit(ClaimEvent, "note")
 
 
 class HttpURLFormField(forms.URLField):
@@ -84,7 +89,7 @@ class DeskForm(forms.Form):
 class VersionedForm(DeskForm):
     """Every claim form carries the version the editor last saw, so a stale save is caught, not lost."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
 
 
 def required(message, **kwargs):
@@ -131,14 +136,6 @@ class RatingChoiceField(forms.ModelChoiceField):
         return f"{rating.label} — {rating.definition}"
 
 
-def unique_slug(model, value, *, fallback):
-    base = slugify(value)[:190].strip("-") or fallback
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Claims.
 
@@ -158,7 +155,7 @@ class ClaimFieldsForm(DeskForm):
         f"for search results; the limit is {settings.CLAIM_TEXT_HARD_LIMIT}.",
     )
     quote = MultilineField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        required=False, max_length=limit(Claim, "quote"), widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text="Verbatim from the source, a sentence or two. Found in the source’s full text, it is highlighted.",
     )
     claimant = forms.ModelChoiceField(
@@ -213,21 +210,19 @@ class ClaimFieldsForm(DeskForm):
         data = self.cleaned_data
         claimant, source = data.get("claimant"), data.get("source")
         if data.get("new_claimant_name"):  # a new claimant, even of a name already known: people share names
-            claimant = Claimant.objects.create(
-                name=data["new_claimant_name"], description=data.get("new_claimant_description", ""),
-                slug=unique_slug(Claimant, data["new_claimant_name"], fallback="claimant"),
-            )
+            claimant = new_claimant(name=data["new_claimant_name"],
+                                    description=data.get("new_claimant_description", ""))
         url = data.get("new_source_url", "")
         if url or data.get("new_source_title"):  # likewise a source already at that address
-            source = Source.objects.at(url).first() or Source.objects.create(
-                title=data["new_source_title"], url=url, language=data["language"]
-            )
+            source = source_at(url, title=data["new_source_title"], language=data["language"])
         return claimant, source
 
 
 class ClaimCaptureForm(ClaimFieldsForm):
     claimant_required = True
 
+    # Where the quote starts in the source's text, when picked in the intake workspace (its words may recur).
+    quote_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     confirm_new = forms.BooleanField(
         required=False, label="None of these is the same claim: save it anyway",
     )
@@ -277,7 +272,8 @@ class EvidenceForm(VersionedForm):
     url = HttpURLFormField(required=False, label="Web address",
                            help_text="http:// or https:// only; leave empty for an interview or a note.")
     publisher = forms.CharField(max_length=200, required=False, help_text="e.g. Euroclear")
-    note = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Excerpt or note",
+    note = MultilineField(required=False, max_length=limit(Evidence, "note"), widget=forms.Textarea(attrs={"rows": 3}),
+                         label="Excerpt or note",
                            help_text="The excerpt, or what this shows.")
     stance = forms.ChoiceField(choices=Evidence.Stance.choices, initial=Evidence.Stance.CONTEXT,
                                widget=forms.RadioSelect)
@@ -314,11 +310,11 @@ class VerdictForm(VersionedForm):
         help_text="One or two sentences; readers and search engines see it beside the rating.",
     )
     analysis = MultilineField(
-        required=False, widget=forms.Textarea(attrs={"rows": 8}),
+        required=False, max_length=limit(Verdict, "analysis"), widget=forms.Textarea(attrs={"rows": 8}),
         help_text="The write-up, in Markdown: **bold**, *italic*, [link](https://…), lists. Use “Preview” to check it.",
     )
     correction_note = MultilineField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="This verdict replaces a published one: say what changed and why. Readers see this note.",
     )
 
@@ -331,9 +327,10 @@ class VerdictForm(VersionedForm):
 class ApproveForm(VersionedForm):
     id_prefix = "approve"
 
-    note = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+    note = MultilineField(required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 2}),
+                         label="Note (optional)")
     correction_note = MultilineField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when this verdict replaces a published one and the proposer gave none.",
     )
 
@@ -346,7 +343,8 @@ class ApproveForm(VersionedForm):
 class SendBackForm(VersionedForm):
     id_prefix = "send-back"
 
-    note = MultilineField(**required("A note for the proposer is required."), widget=forms.Textarea(attrs={"rows": 2}),
+    note = MultilineField(**required("A note for the proposer is required."), max_length=NOTE_LIMIT,
+                          widget=forms.Textarea(attrs={"rows": 2}),
                           label="Note for the proposer",
                            help_text="What needs another look. Required.")
 
@@ -372,7 +370,8 @@ class AppearanceForm(VersionedForm):
 class ReopenForm(VersionedForm):
     id_prefix = "reopen"
 
-    reason = MultilineField(**required("A reason is required."), widget=forms.Textarea(attrs={"rows": 2}),
+    reason = MultilineField(**required("A reason is required."), max_length=NOTE_LIMIT,
+                            widget=forms.Textarea(attrs={"rows": 2}),
                             label="Reason for reopening",
                              help_text="e.g. Eurostat revised the figure on 3 March. Required.")
 
@@ -384,9 +383,10 @@ class CloseForm(VersionedForm):
         choices=[("", "— choose a reason —"), *Claim.CloseReason.choices], label="Reason for closing",
         error_messages={"required": "Choose why the claim is closed: not checkable, duplicate or out of scope."},
     )
-    duplicate_of = forms.IntegerField(required=False, min_value=1, label="Duplicate of claim number",
+    duplicate_of = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Duplicate of claim number",
                                       help_text="Only for duplicates: the number of the original claim, e.g. 42.")
-    note = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+    note = MultilineField(required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 2}),
+                         label="Note (optional)")
 
     def clean(self):
         cleaned = super().clean()
@@ -442,8 +442,9 @@ class ClaimantForm(forms.ModelForm):
 
     def save(self, commit=True):
         claimant = super().save(commit=False)
-        if not claimant.slug:
+        if claimant._state.adding:
             # The slug is the public address; it is set once and kept, so links stay valid after a rename.
+            # Made again on each try: a concurrent save may have taken the last one (claims/reference.py).
             claimant.slug = unique_slug(Claimant, claimant.name, fallback="claimant")
         if commit:
             claimant.save()

@@ -12,10 +12,30 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
 
 from . import search
+
+# The largest id (and version) a 64-bit integer column holds on both databases: a number past it in a query
+# raised OverflowError on SQLite, so every form, filter and serializer that takes an id stops there.
+MAX_ID = 2**63 - 1
+
+
+def limit(model, name):
+    """The one size limit of a text field, in characters: its ``max_length``, TextFields included. The
+    workflow enforces it for the desk, the API and imports; forms and serializers show it."""
+    return model._meta.get_field(name).max_length
+
+
+def as_id(value):
+    """``value`` (a query parameter, say) as an id, or None when it is not one. ``str.isdigit`` alone lets
+    through "²" and other digits that ``int`` refuses, and numbers past 64 bits."""
+    value = str(value) if value is not None else ""
+    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    return None
 
 # Below this resemblance (0..1) a claim is not worth showing as a possible duplicate.
 SIMILARITY_THRESHOLD = 0.3
@@ -46,8 +66,8 @@ class MenuQuerySet(models.QuerySet):
         recent = Claim.objects.exclude(**{field: None}).order_by("-updated_at", "-id").values(field)[:size]
         newest = self.order_by("-id").values("pk")[: max(size // 10, 1)]
         wanted = Q(pk__in=recent) | Q(pk__in=newest)
-        if keep is not None and str(keep).isdigit():
-            wanted |= Q(pk=int(keep))
+        if as_id(keep) is not None:
+            wanted |= Q(pk=as_id(keep))
         return self.filter(wanted).order_by(*self.menu_order)
 
 
@@ -68,7 +88,7 @@ class Source(models.Model):
     published_on = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=35, default="en", help_text="BCP-47 tag, e.g. en, ru, pt-BR")
     text = models.TextField(
-        blank=True,
+        blank=True, max_length=500_000,
         help_text="The full text, pasted only to locate quotes. Never shown on public pages.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -113,6 +133,11 @@ class Claimant(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            # A slug is an address: Sergey-Lavrov and sergey-lavrov must not be two claimants.
+            models.UniqueConstraint(Lower("slug"), name="claimant_slug_unique_any_case",
+                                    violation_error_message="A claimant with this slug already exists."),
+        ]
 
     def __str__(self):
         return self.name
@@ -127,6 +152,10 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("slug"), name="topic_slug_unique_any_case",
+                                    violation_error_message="A topic with this slug already exists."),
+        ]
 
     def __str__(self):
         return self.name
@@ -146,7 +175,8 @@ class Rating(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text="1 (False) to 5 (True); empty for non-ordinal labels such as Misleading.",
     )
-    definition = models.TextField(help_text="e.g. The statement is accurate but leaves out important context.")
+    definition = models.TextField(max_length=2000,
+                                  help_text="e.g. The statement is accurate but leaves out important context.")
     colour = models.CharField(max_length=7, default="#555555", help_text="Badge colour, e.g. #b00020")
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -389,7 +419,7 @@ class Claim(models.Model):
         "e.g. “About €210bn of Russian central-bank assets are frozen”",
     )
     slug = models.SlugField(max_length=80, blank=True)
-    quote = models.TextField(blank=True, help_text="Verbatim from the source, a sentence or two.")
+    quote = models.TextField(blank=True, max_length=5000, help_text="Verbatim from the source, a sentence or two.")
     quote_start = models.PositiveIntegerField(null=True, blank=True)
     quote_end = models.PositiveIntegerField(null=True, blank=True)
     # Empty only for a reader tip that the desk has not attributed yet; a verdict needs it.
@@ -613,7 +643,7 @@ class Evidence(ApprovedCopy):
     )
     title = models.CharField(max_length=300, help_text="e.g. Euroclear half-year results 2025")
     publisher = models.CharField(max_length=200, blank=True, help_text="e.g. Euroclear")
-    note = models.TextField(blank=True, help_text="The excerpt or what this shows.")
+    note = models.TextField(blank=True, max_length=10_000, help_text="The excerpt or what this shows.")
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.CONTEXT)
     archived_url = HttpURLField(max_length=500, blank=True, help_text="e.g. a web.archive.org copy")
     withheld = models.BooleanField(default=False, help_text="Hide the URL from the public to protect the source.")
@@ -653,9 +683,9 @@ class Verdict(models.Model):
     summary = models.CharField(
         max_length=600, help_text="One or two sentences: the ClaimReview ratingExplanation."
     )
-    analysis = models.TextField(blank=True, help_text="The write-up, in Markdown.")
+    analysis = models.TextField(blank=True, max_length=50_000, help_text="The write-up, in Markdown.")
     correction_note = models.TextField(
-        blank=True, help_text="What changed and why, when this verdict replaces a published one."
+        blank=True, max_length=5000, help_text="What changed and why, when this verdict replaces a published one."
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -699,7 +729,7 @@ class ClaimEvent(models.Model):
     from_status = models.CharField(max_length=20, choices=Claim.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Claim.Status.choices, blank=True)
     verdict = models.ForeignKey(Verdict, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=5000)
     changes = models.JSONField(default=dict, blank=True)
     public = models.BooleanField(default=False)
 

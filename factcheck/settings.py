@@ -4,7 +4,9 @@ Every variable is read through a typed helper that names the variable when its v
 so a typo stops start-up with a clear ``ImproperlyConfigured`` instead of a surprise later.
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -91,8 +93,10 @@ def database_from_env(name="DATABASE_URL"):
                 "pool": {
                     "min_size": 1, "max_size": envint("DATABASE_POOL_SIZE", 10, minimum=1),
                     # How long a request waits for a connection before it fails (a 503 while the database is
-                    # down): shorter answers readers sooner in an outage, longer rides out bursts of load.
-                    "timeout": envint("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+                    # down). With a pool at least as large as a worker's threads no request waits for another's
+                    # connection, only for a new one (milliseconds), so a short wait costs nothing in bursts
+                    # and bounds how long an outage ties up a thread before the circuit breaker opens.
+                    "timeout": envint("DATABASE_POOL_TIMEOUT", 1, minimum=1),
                     # While the database is down the pool retries each lost connection with exponential backoff
                     # (1, 2, 4, 8 … s), so after a long outage its next try could be many seconds after the
                     # database is back. Giving up a retry chain after 2 s lets the next request start a fresh
@@ -120,9 +124,16 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if 
 SITE_URL = envurl("SITE_URL", "http://127.0.0.1:8000")
 ORGANIZATION_NAME = os.environ.get("ORGANIZATION_NAME", "The Fact-Check Desk")
 REQUIRED_APPROVALS = envint("REQUIRED_APPROVALS", 1, minimum=1)
+# How many reverse proxies in front of the app append to X-Forwarded-For; the client's address is the one the
+# outermost of them saw (claims/addresses.py). 0: the header is ignored and the peer's address counts.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Reader tips (/submit/) accepted per IP address per hour; counted in the shared cache.
 READER_TIPS_PER_HOUR = envint("READER_TIPS_PER_HOUR", 5, minimum=1)
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# The shared cache's folder when there is no REDIS_URL. The default is one per checkout and database, so that
+# two apps on one machine never share pages.
+_CACHE_OWNER = hashlib.sha256(f"{BASE_DIR}|{os.environ.get('DATABASE_URL', '')}".encode()).hexdigest()[:12]
+CACHE_DIR = os.environ.get("CACHE_DIR", "").strip() or str(Path(tempfile.gettempdir(), f"factcheck-{_CACHE_OWNER}"))
 if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
     raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL; got {REDIS_URL!r}.")
 
@@ -136,6 +147,9 @@ OUTBOUND_ALLOW_LOOPBACK = envbool("OUTBOUND_ALLOW_LOOPBACK", False)
 # Claim text: ClaimReview wants ~75 characters; past that the desk warns, past the hard limit it refuses.
 CLAIM_TEXT_SOFT_LIMIT = 75
 CLAIM_TEXT_HARD_LIMIT = 200
+# Evidence items one claim can hold: past this a fact-check page stops being readable (400 items made a
+# 3.6 MB page). Every other text limit is its field's max_length in claims/models.py.
+MAX_EVIDENCE_PER_CLAIM = envint("MAX_EVIDENCE_PER_CLAIM", 50, minimum=1)
 
 # Google Fact Check Tools' claims:search (manage.py import_claimreview --google); tests set a loopback address.
 GOOGLE_FACTCHECK_URL = os.environ.get("GOOGLE_FACTCHECK_URL", "").strip()
@@ -166,6 +180,7 @@ INSTALLED_APPS = [
     "linkcheck",
     "notifications",
     "reviews",  # fact-checks by others: the ClaimReview import
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +188,8 @@ MIDDLEWARE = [
     # Outside the public cache, so that a cached page gets a fresh policy header too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body or the query: oversized bodies (413) and NUL characters (400).
+    "claims.middleware.RequestGuardMiddleware",
     # Outside everything that may touch the database (sessions, users, views): a database outage becomes a
     # 503 page or JSON error instead of a 500. Static files (WhiteNoise) need no database and stay above it.
     "claims.middleware.DatabaseOutageMiddleware",
@@ -184,6 +201,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication, so that only anonymous reads of public pages and the API are served from it.
     "claims.caching.PublicCacheMiddleware",
+    # Throttles password guessing per address and per account (claims/logins.py), before axes' own lockout.
+    "claims.logins.LoginThrottleMiddleware",
     # Last, so that it sees the authenticated user and can lock out repeated failures.
     "axes.middleware.AxesMiddleware",
 ]
@@ -214,7 +233,18 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis: files on this machine, which every worker process and thread sees at once. A per-process
+    # memory cache would leave each gunicorn worker its own page cache, and an edit would invalidate one of
+    # them (9 of 20 readers got the old page a second later). Files serve one machine; Redis serves several.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            # Past this many files, a third are dropped at random; a dropped generation token only makes the
+            # pages keyed on it misses (claims/caching.py).
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 5000, minimum=100)},
+        }
+    }
 
 # Background tasks (Django's Tasks API through django-tasks): the database backend (no broker) by default, RQ on
 # Redis when REDIS_URL is set (workers on several machines), "immediate" runs each task in the request (tests).
@@ -301,6 +331,14 @@ AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "claims.addresses.client_ip"
+# Every failure is logged with its time, so that claims/logins.py can count them per address and per account.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Guessing across accounts from one address, or at one account from many (claims/logins.py, docs/robustness.md).
+LOGIN_WINDOW_MINUTES = envint("LOGIN_WINDOW_MINUTES", 15, minimum=1)
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+LOGIN_FAILURES_PER_ACCOUNT = envint("LOGIN_FAILURES_PER_ACCOUNT", 10, minimum=1)
+LOGIN_ACCOUNT_DELAY_SECONDS = envint("LOGIN_ACCOUNT_DELAY_SECONDS", 30, minimum=1)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -374,6 +412,9 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # The throttles take the client's address from claims.addresses (TRUSTED_PROXY_COUNT); this is for any
+    # other DRF code that reads NUM_PROXIES.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
         "user": os.environ.get("API_USER_RATE", "1200/minute"),
@@ -389,7 +430,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Requests take ids where responses show nested objects, so they get their own components.
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "claims.api.schema.describe_api"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "claims.api.schema.describe_api",
+                             "claims.api.schema.nullable_refs_and_blank_urls",
+                             "claims.api.schema.headers_and_strict_requests"],
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "claims.models.Claim.Status",
         "CloseReasonEnum": "claims.models.Claim.CloseReason",

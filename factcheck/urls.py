@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/v1/", include("notifications.api")),
     # Before claims' API: the ClaimReview export's ?include=others (reviews/api.py); the rest is claims'.
     path("api/v1/claimreview/", reviews_api.ClaimReviewList.as_view(), name="claimreview-with-others"),
+    path("desk/", include("intake.desk_urls")),
+    path("api/v1/", include("intake.api_urls")),  # before the register's API, whose last pattern is a JSON 404
     path("api/v1/", include("claims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
@@ -30,3 +32,9 @@ urlpatterns = [
     path("checked-elsewhere/", include("reviews.urls")),
     path("", include("claims.public_urls")),
 ]
+
+# Styled pages, and JSON under /api/ (claims/views/errors.py).
+handler400 = "claims.views.errors.bad_request"
+handler403 = "claims.views.errors.permission_denied"
+handler404 = "claims.views.errors.page_not_found"
+handler500 = "claims.views.errors.server_error"

@@ -1,12 +1,13 @@
 """Archived copies for readers and the desk, and the desk's broken-links queue."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from claims import workflow
 from claims.models import Evidence
@@ -27,7 +28,7 @@ def visible_capture(request, pk):
     return get_object_or_404(captures, pk=pk)
 
 
-@require_GET
+@require_safe
 def capture_detail(request, pk):
     """The archived copy as text on a page of ours: the captured HTML never runs from our origin."""
     capture = visible_capture(request, pk)
@@ -40,7 +41,7 @@ def capture_detail(request, pk):
     return response
 
 
-@require_GET
+@require_safe
 def capture_warc(request, pk):
     """The WARC file, as a download (never rendered by the browser)."""
     capture = visible_capture(request, pk)
@@ -54,7 +55,7 @@ def capture_warc(request, pk):
 
 
 @desk_view
-@require_GET
+@require_safe
 def broken_links(request):
     """Links by health, the broken first: each with the claims whose evidence cites it."""
     counts = Link.objects.health_counts()
@@ -69,7 +70,7 @@ def broken_links(request):
     for link in page:
         link.cited_by = cited.get(link.url, [])
     return render(request, "linkcheck/broken_links.html", {
-        "page": page, "counts": counts, "health": health,
+        "page": page, "counts": counts, "health": health, "broken_after": settings.LINKCHECK_BROKEN_AFTER,
         "tabs": [(value, label, counts[value]) for value, label in Link.Health.choices],
     })
 

@@ -1,6 +1,6 @@
 """Notifications: a desk inbox and email for the people a claim's events concern. They are derived from the
 ClaimEvent history after it commits (and from broken links), never written by the workflow itself; a
-notification's ``key`` makes each one unique per person, so re-processing an event never notifies twice."""
+notification's ``key`` makes each one unique per person, so processing an event again never notifies twice."""
 
 from django.conf import settings
 from django.db import models
@@ -74,9 +74,21 @@ class Preference(models.Model):
 
 
 class EventCursor(models.Model):
-    """How far the event sweep has read the history (one row)."""
+    """One row: events from before ``since`` (when notifications were first processed) notify nobody, so that
+    turning notifications on does not email the past. Its lock also keeps two sweeps from running at once."""
 
-    processed_until = models.DateTimeField()
+    since = models.DateTimeField()
 
     def __str__(self):
-        return f"events processed until {self.processed_until:%Y-%m-%d %H:%M:%S}"
+        return f"notifying of events since {self.since:%Y-%m-%d %H:%M:%S}"
+
+
+class ProcessedEvent(models.Model):
+    """An event the sweep has turned into notifications already. An event that commits late (its transaction
+    ran long) is simply one not here yet, whenever it shows up."""
+
+    event = models.OneToOneField("claims.ClaimEvent", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    processed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"event {self.event_id}"

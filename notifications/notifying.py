@@ -1,7 +1,7 @@
 """Turning what happened into notifications, and sending their emails.
 
-``process_events`` reads the ClaimEvent history since its last run (with a ten-minute overlap, so an event that
-committed late is not skipped) and makes a notification for each person concerned; the unique (recipient, key)
+``process_events`` reads the ClaimEvent rows it has not processed yet (an event whose transaction committed late
+is simply found on a later run) and makes a notification for each person concerned; the unique (recipient, key)
 makes a second reading of the same event a no-op. Emails go out from ``send_email`` tasks, each claimed before it
 is sent, so a notification is emailed at most once.
 """
@@ -20,11 +20,11 @@ from background.queue import enqueue_on_commit
 from claims.models import Claim, ClaimEvent, Evidence
 from claims.workflow import REVIEWER_PERMISSION
 
-from .models import EventCursor, Kind, Notification, Preference
+from .models import EventCursor, Kind, Notification, Preference, ProcessedEvent
 
 logger = logging.getLogger(__name__)
 EventKind = ClaimEvent.Kind
-OVERLAP = datetime.timedelta(minutes=10)
+WINDOW = datetime.timedelta(days=1)  # an event that commits later than this after it happened notifies no one
 NOTIFYING = {EventKind.ASSIGNED, EventKind.SENT_BACK, EventKind.VERDICT_PROPOSED, EventKind.APPROVED,
              EventKind.PUBLISHED, EventKind.CORRECTED}
 
@@ -58,13 +58,24 @@ def reviewers():
     ).distinct()
 
 
+def assignee_of(event):
+    """Who ``event`` assigned the claim to: the diff records the new assignee by username (str(user)), which
+    outlives a later reassignment; the claim's assignee only when the diff lacks it."""
+    change = (event.changes or {}).get("assignee")
+    if isinstance(change, list) and len(change) == 2:
+        if change[1] is None:
+            return None
+        return get_user_model().objects.filter(username=change[1]).first()
+    return event.claim.assignee
+
+
 def recipients(event):
     """[(user, kind)] for ``event``, leaving out whoever did it."""
     claim, verdict = event.claim, event.verdict
     proposer = verdict.proposed_by if verdict else None
     found = []
     if event.kind == EventKind.ASSIGNED:
-        found = [(claim.assignee, Kind.ASSIGNED)]
+        found = [(assignee_of(event), Kind.ASSIGNED)]
     elif event.kind == EventKind.SENT_BACK:
         found = [(proposer, Kind.SENT_BACK)]
     elif event.kind == EventKind.VERDICT_PROPOSED:
@@ -103,18 +114,23 @@ def notify_event(event):
 
 
 def process_events(*, now=None, batch=1000):
-    """Notifications for the events since the last run. Idempotent; returns how many were made."""
+    """Notifications for the events not processed yet (from the last day, and not from before notifications
+    were first processed). Idempotent; returns how many were made, and enqueues itself again while more wait."""
     now = now or timezone.now()
     with transaction.atomic():
-        EventCursor.objects.get_or_create(pk=1, defaults={"processed_until": now - datetime.timedelta(hours=1)})
-        cursor = EventCursor.objects.select_for_update().get(pk=1)
+        EventCursor.objects.get_or_create(pk=1, defaults={"since": now - datetime.timedelta(minutes=10)})
+        cursor = EventCursor.objects.select_for_update().get(pk=1)  # one sweep at a time
         events = list(
-            ClaimEvent.objects.filter(at__gte=cursor.processed_until - OVERLAP, at__lte=now, kind__in=NOTIFYING)
-            .select_related("claim__assignee", "verdict__proposed_by").order_by("at", "id")[:batch]
+            ClaimEvent.objects.filter(at__gte=max(cursor.since, now - WINDOW), kind__in=NOTIFYING)
+            .exclude(pk__in=ProcessedEvent.objects.values("event_id"))
+            .select_related("claim__assignee", "verdict__proposed_by").order_by("id")[:batch]
         )
         made = sum(notify_event(event) for event in events)
-        cursor.processed_until = events[-1].at if len(events) == batch else now
-        cursor.save()
+        ProcessedEvent.objects.bulk_create([ProcessedEvent(event=event) for event in events], ignore_conflicts=True)
+        if len(events) == batch:
+            from .tasks import process_events as task
+
+            enqueue_on_commit(task)
     return made
 
 

@@ -4,13 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .models import Kind, Notification, Preference
 
 
 @login_required
-@require_GET
+@require_safe
 def inbox(request):
     notifications = Notification.objects.for_inbox(request.user)
     page = Paginator(notifications, 50).get_page(request.GET.get("page"))
@@ -36,7 +36,7 @@ def mark_all_read(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request):
     """One checkbox a kind: get it by email too (the inbox always has it)."""
     if request.method == "POST":

@@ -12,7 +12,7 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -224,7 +224,11 @@ def insert(model, objects):
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
-    rows = [[field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields] for obj in objects]
+    # Text needs no preparing; the other fields (dates, numbers, keys) go through their field's own.
+    plain = [isinstance(field, models.CharField | models.TextField) for field in fields]
+    rows = [[getattr(obj, field.attname) if is_plain
+             else field.get_db_prep_save(getattr(obj, field.attname), connection)
+             for field, is_plain in zip(fields, plain, strict=True)] for obj in objects]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: one stream rather than a statement per row.

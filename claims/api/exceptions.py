@@ -27,6 +27,12 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Another change got there first; read again and retry."
+    default_code = "conflict"
+
+
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_detail = (
@@ -58,7 +64,10 @@ def api_exception_handler(exc, context):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {"code": "invalid", "detail": _first_message(errors), "errors": errors}
     else:
-        response.data = {"code": _code(exc), "detail": str(response.data.get("detail", ""))}
+        detail = str(response.data.get("detail", ""))
+        response.data = {"code": _code(exc), "detail": detail}
+        if response.status_code == status.HTTP_400_BAD_REQUEST:  # a parse error: the error body's errors too
+            response.data["errors"] = {"non_field_errors": [detail]}
     return response
 
 

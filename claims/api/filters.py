@@ -5,7 +5,7 @@ import django_filters
 from django import forms
 from rest_framework.exceptions import ValidationError
 
-from claims.models import Claim
+from claims.models import MAX_ID, Claim
 
 from .permissions import is_editor
 
@@ -21,7 +21,7 @@ class ClaimFilter(django_filters.FilterSet):
                                        help_text="The published verdict's rating slug, e.g. mostly-false.")
     claimant = django_filters.CharFilter(field_name="claimant__slug", help_text="A claimant slug.")
     topic = django_filters.CharFilter(field_name="topics__slug", help_text="A topic slug.")
-    source = IntegerFilter(field_name="source_id", help_text="A source id.")
+    source = IntegerFilter(field_name="source_id", min_value=1, max_value=MAX_ID, help_text="A source id.")
     status = django_filters.ChoiceFilter(choices=Claim.Status.choices, method="by_status",
                                          help_text="Workflow stage. Editors only: 400 for other callers.")
     updated_after = django_filters.IsoDateTimeFilter(

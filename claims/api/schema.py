@@ -1,6 +1,8 @@
 """OpenAPI: the error responses every operation documents, the id-in/object-out related field, and the
 API's introduction (shown at /api/docs/)."""
 
+import re
+
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -34,6 +36,8 @@ and expire after 24 hours.
 `Retry-After`.
 
 **Lists** are cursor-paginated (`next`, `previous`, `results`; `page_size` up to 100) in a fixed total order.
+Filtering claims by `status` is for editors: anonymous callers get 400. A method an endpoint does not offer
+answers 405, an `Accept` other than JSON 406, and everything under `/api/` answers JSON, 404 included.
 """
 
 
@@ -61,12 +65,14 @@ _ERRORS = {
     422: (ErrorSerializer, "The Idempotency-Key was used before for a different request (code "
                            "idempotency_key_reused)."),
     428: (ErrorSerializer, "No version given: send If-Match or `version`."),
+    406: (ErrorSerializer, "The Accept header asks for something other than JSON."),
     429: (ErrorSerializer, "Too many requests; retry after the Retry-After header's seconds."),
 }
 
-READ_ERRORS = (401, 404, 429)
-LIST_ERRORS = (400, 401, 404, 429)  # 400: a bad filter; 404: a bad cursor
-WRITE_ERRORS = (400, 401, 403, 404, 413, 429)
+READ_ERRORS = (401, 404, 406, 429)
+# 400: a bad filter or page_size, or (anonymous) the status filter; 404: a bad cursor
+LIST_ERRORS = (400, 401, 404, 406, 429)
+WRITE_ERRORS = (400, 401, 403, 404, 406, 413, 429)
 WORKFLOW_ERRORS = (*WRITE_ERRORS, 409, 412, 428)
 CREATE_ERRORS = (*WRITE_ERRORS, 422)  # 422: an Idempotency-Key reused for another request
 
@@ -94,3 +100,76 @@ def describe_api(result, generator, request, public):
     """Postprocessing hook: the introduction above, kept beside the code it describes."""
     result["info"]["description"] = API_DESCRIPTION
     return result
+
+
+# OpenAPI 3.0.3 leaves ``nullable`` beside ``allOf: [$ref]`` without effect (the referenced schema is not
+# nullable), so validators refused every ``null`` relation (assignee, published_verdict, source, claimant). A
+# null is its own alternative instead.
+NULL = {"type": "object", "nullable": True, "enum": [None]}
+
+
+def nullable_refs_and_blank_urls(result, generator, request, public):
+    """Postprocessing hook: ``{allOf: [$ref], nullable: true}`` becomes ``{anyOf: [$ref, null]}``; a blank-or-URL
+    string, ``oneOf [uri, maxLength 0]``, which the empty string matches twice, becomes ``anyOf``."""
+    _rewrite(result)
+    return result
+
+
+def _rewrite(node):
+    if isinstance(node, list):
+        for item in node:
+            _rewrite(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("nullable") and len(node.get("allOf", ())) == 1 and "type" not in node:
+        node["anyOf"] = [node.pop("allOf")[0], NULL]
+        node.pop("nullable")
+    alternatives = node.get("oneOf")
+    if alternatives and all(isinstance(a, dict) and a.get("type") == "string" for a in alternatives):
+        node["anyOf"] = node.pop("oneOf")
+        if node.pop("nullable", False):
+            node["anyOf"].append({"type": "string", "nullable": True, "enum": [None]})
+    for value in node.values():
+        _rewrite(value)
+
+
+ETAG = {"description": 'The claim\'s version after this request, e.g. "8": send it back in If-Match.',
+        "schema": {"type": "string"}}
+LOCATION = {"description": "The new claim's address in the API.", "schema": {"type": "string"}}
+RETRY_AFTER = {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
+# Operations whose success answers carry the claim's ETag (views.py: claim_response, evidence_response …).
+CLAIM_ETAG = re.compile(
+    r"^/api/v1/(claims/\{claim_id\}/((evidence|verdicts|start|approve|approve-update|discard-draft|send-back|reopen|close)/)?"
+    r"|evidence/\{evidence_id\}/)$"
+)
+
+
+def headers_and_strict_requests(result, generator, request, public):
+    """Postprocessing hook: the response headers clients rely on (ETag, Location, Retry-After), declared; and
+    request bodies closed to extra properties, which the API refuses (StrictSerializerMixin)."""
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.get("responses", {})
+            for status, response in responses.items():
+                headers = {}
+                if status == "429":
+                    headers["Retry-After"] = RETRY_AFTER
+                if status == "412":
+                    headers["ETag"] = ETAG
+                if status in {"200", "201", "204"} and _carries_etag(path, method):
+                    headers["ETag"] = ETAG
+                if status == "201" and path == "/api/v1/claims/":
+                    headers.update({"ETag": ETAG, "Location": LOCATION})
+                if headers:
+                    response.setdefault("headers", {}).update(headers)
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result
+
+
+def _carries_etag(path, method):
+    if method == "get":  # of the reads, only the claim itself; its lists carry none
+        return path == "/api/v1/claims/{claim_id}/"
+    return bool(CLAIM_ETAG.match(path))

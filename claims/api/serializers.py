@@ -7,7 +7,8 @@ history. Related objects are written as ids and read as small nested objects.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
+from django.db import models as db_models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from rest_framework import serializers
@@ -15,11 +16,14 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.validators import UniqueValidator
 
+from claims import models
 from claims.jsonld import claim_review, claim_url
-from claims.models import Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict
+from claims.models import MAX_ID, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url, limit
 from claims.rendering import render_markdown
 from claims.workflow import has_visible_text
 
+# The notes and reasons of workflow actions become the event's note: its limit is theirs.
+NOTE_LIMIT = limit(ClaimEvent, "note")
 bcp47 = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", "Enter a BCP-47 language tag, e.g. en or pt-BR.")
 
 
@@ -55,7 +59,29 @@ class SummaryRelatedField(serializers.PrimaryKeyRelatedField):
         return self.summary_serializer.to_representation(value)
 
 
+class StrictCharField(serializers.CharField):
+    # DRF turns 123 or true into "123" and "True"; a client that sends a number for a text has a bug to hear of.
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class HttpURLField(serializers.URLField):
+    # The models' http(s)-only rule. DRF drops a model URLField's validators for its own URLValidator, which
+    # allows ftp: and ftps:; those reached the JSON-LD of claimants and sources.
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)] + [http_url]
+
+
 class StrictSerializerMixin:
+    # Text must be text, and addresses http(s), in every model serializer here.
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.HttpURLField: HttpURLField, db_models.CharField: StrictCharField,
+                                db_models.TextField: StrictCharField}
     # Refuses keys the client may not write (unknown, or read-only such as ``status``) instead of silently
     # dropping them, and reads ``null`` as empty for the text fields that hide behind ``null``.
     # (Comments, not docstrings: the OpenAPI schema would show a base class's docstring on every component.)
@@ -115,7 +141,8 @@ class ClaimantSummarySerializer(serializers.ModelSerializer):
 class ClaimantSerializer(AudienceSerializer):
     """Who makes claims: a person, an organisation or unnamed sources."""
 
-    slug = serializers.SlugField(max_length=200, required=False, validators=[UniqueValidator(Claimant.objects.all())],
+    slug = serializers.SlugField(max_length=200, required=False,
+                                 validators=[UniqueValidator(Claimant.objects.all(), lookup="iexact")],
                                  help_text="e.g. sergey-lavrov; made from the name when left out.")
 
     class Meta:
@@ -139,8 +166,17 @@ class SourceSerializer(AudienceSerializer):
         extra_kwargs = {"language": {"validators": [bcp47]}}
         editor_only = ["text"]
 
+    def validate_url(self, url):
+        other = Source.objects.at(url).exclude(pk=getattr(self.instance, "pk", None)).first() if url else None
+        if other is not None:
+            raise serializers.ValidationError(f"Source {other.pk} (“{other.title}”) already has this address.")
+        return url
+
 
 class TopicSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=100, validators=[UniqueValidator(Topic.objects.all(), lookup="iexact")],
+                                 help_text="e.g. frozen-assets")
+
     class Meta:
         model = Topic
         fields = ["id", "slug", "name"]
@@ -188,7 +224,7 @@ class ClaimSerializer(AudienceSerializer):
                                  allow_null=True, help_text="Where it first appeared: a source id, or null.")
     topics = SummaryRelatedField(summary=TopicSerializer, queryset=Topic.objects.all(), many=True, required=False,
                                  help_text="Topic ids (read as objects).")
-    language = serializers.CharField(max_length=35, required=False, validators=[bcp47], help_text="e.g. en")
+    language = StrictCharField(max_length=35, required=False, validators=[bcp47], help_text="e.g. en")
     published_verdict = PublishedVerdictSerializer(read_only=True, allow_null=True)
     assignee = UserSummarySerializer(read_only=True, allow_null=True)
     page_url = serializers.SerializerMethodField(help_text="The public fact-check page, once published.")
@@ -202,11 +238,7 @@ class ClaimSerializer(AudienceSerializer):
                   "(POST approve-update/), as field → new value (ids for claimant, source and topics). The other "
                   "fields are what readers see.",
     )
-    version = serializers.IntegerField(
-        required=False, min_value=1,
-        help_text="Read: the claim's version (also its ETag). Write: the version you are changing, when you "
-                  "send no If-Match header.",
-    )
+    version = serializers.IntegerField(read_only=True, help_text="The claim's version (also its ETag).")
 
     class Meta:
         model = Claim
@@ -220,7 +252,7 @@ class ClaimSerializer(AudienceSerializer):
             "slug", "quote_start", "quote_end", "published_at", "imported_from", "status", "close_reason",
             "duplicate_of", "is_reader_tip", "tipster_email", "created_at", "updated_at",
         ]
-        extra_kwargs = {"quote": {"max_length": 5000}, "text": {"validators": [visible_text]}}
+        extra_kwargs = {"text": {"validators": [visible_text]}}
         editor_only = ["status", "close_reason", "assignee", "recheck_on", "duplicate_of", "is_reader_tip",
                        "tipster_email", "pending_changes"]
 
@@ -344,7 +376,7 @@ class VersionField(serializers.IntegerField):
     """The claim version the caller is changing, when it sends no If-Match header."""
 
     def __init__(self, **kwargs):
-        super().__init__(write_only=True, required=False, min_value=1,
+        super().__init__(write_only=True, required=False, min_value=1, max_value=MAX_ID,
                          help_text="The claim's version, when you send no If-Match header.", **kwargs)
 
 
@@ -361,7 +393,7 @@ class EvidenceSerializer(AudienceSerializer):
             "withheld_reason", "added_by_name", "added_at", "last_checked_at", "last_status", "version",
         ]
         read_only_fields = ["claim", "added_at", "last_checked_at", "last_status"]
-        extra_kwargs = {"note": {"max_length": 10_000}, "title": {"validators": [visible_text]}}
+        extra_kwargs = {"title": {"validators": [visible_text]}}
         editor_only = ["url", "archived_url", "withheld_reason", "added_by_name", "last_checked_at", "last_status"]
 
     def to_internal_value(self, data):
@@ -416,8 +448,7 @@ class VerdictSerializer(AudienceSerializer):
             "correction_note", "proposed_by_name", "proposed_at", "is_published", "version",
         ]
         read_only_fields = ["claim", "rating_label", "rating_value", "proposed_by_name", "proposed_at"]
-        extra_kwargs = {"analysis": {"max_length": 50_000}, "correction_note": {"max_length": 5000},
-                        "summary": {"validators": [visible_text]}}
+        extra_kwargs = {"summary": {"validators": [visible_text]}}
         editor_only = ["proposed_by_name"]
 
     def get_analysis_html(self, verdict) -> str:
@@ -425,6 +456,33 @@ class VerdictSerializer(AudienceSerializer):
 
     def get_is_published(self, verdict) -> bool:
         return verdict.claim.published_verdict_id == verdict.pk
+
+
+class ClaimEditSerializer(ClaimSerializer):
+    """A claim's fields as an edit takes them: ``version`` is the one you are changing, without If-Match."""
+
+    version = VersionField()
+
+
+class EvidenceChangeSerializer(EvidenceSerializer):
+    """An evidence item as added or changed, with the claim's version after the change (also the ETag), so
+    that a client can chain its next change without reading the claim again."""
+
+    claim_version = serializers.IntegerField(source="claim.version", read_only=True,
+                                             help_text="The claim's version after this change.")
+
+    class Meta(EvidenceSerializer.Meta):
+        fields = [*EvidenceSerializer.Meta.fields, "claim_version"]
+
+
+class VerdictChangeSerializer(VerdictSerializer):
+    """A verdict as proposed, with the claim's version after the proposal (also the ETag)."""
+
+    claim_version = serializers.IntegerField(source="claim.version", read_only=True,
+                                             help_text="The claim's version after this change.")
+
+    class Meta(VerdictSerializer.Meta):
+        fields = [*VerdictSerializer.Meta.fields, "claim_version"]
 
 
 class EventSerializer(AudienceSerializer):
@@ -470,30 +528,30 @@ class StartSerializer(ActionSerializer):
 
 
 class ApproveSerializer(ActionSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    correction_note = serializers.CharField(
-        required=False, allow_blank=True, max_length=5000,
+    note = StrictCharField(required=False, allow_blank=True, max_length=NOTE_LIMIT)
+    correction_note = StrictCharField(
+        required=False, allow_blank=True, max_length=NOTE_LIMIT,
         help_text="Required when the verdict replaces a published one, unless the proposal carries it.",
     )
 
 
 class SendBackSerializer(ActionSerializer):
-    note = serializers.CharField(max_length=5000, validators=[visible_text],
-                                 help_text="What the proposer should do next.")
+    note = StrictCharField(max_length=NOTE_LIMIT, validators=[visible_text],
+                           help_text="What the proposer should do next.")
 
 
 class ApproveUpdateSerializer(ActionSerializer):
-    note = serializers.CharField(max_length=5000, help_text="What changed, for readers (shown on the public page).")
+    note = StrictCharField(max_length=NOTE_LIMIT, help_text="What changed, for readers (shown on the public page).")
 
 
 class ReopenSerializer(ActionSerializer):
-    reason = serializers.CharField(max_length=5000, validators=[visible_text],
-                                   help_text="Why the claim is looked at again.")
+    reason = StrictCharField(max_length=NOTE_LIMIT, validators=[visible_text],
+                             help_text="Why the claim is looked at again.")
 
 
 class CloseSerializer(ActionSerializer):
     reason = serializers.ChoiceField(choices=Claim.CloseReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = StrictCharField(required=False, allow_blank=True, max_length=NOTE_LIMIT)
     duplicate_of = serializers.PrimaryKeyRelatedField(
         queryset=Claim.objects.all(), required=False, allow_null=True,
         help_text="The original claim's id, when the reason is duplicate.",

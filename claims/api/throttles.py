@@ -8,10 +8,17 @@ settings changes (and tests that override them) take effect. Counts live in the 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from claims.addresses import client_ip
+
 
 class _CurrentRates:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        # DRF's own trusts X-Forwarded-For from anyone unless NUM_PROXIES is set: rotating the header gave
+        # 300 of 300 anonymous answers past the limit. The one definition of the client's address instead.
+        return client_ip(request)
 
 
 class AnonThrottle(_CurrentRates, AnonRateThrottle):

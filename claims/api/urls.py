@@ -30,5 +30,5 @@ urlpatterns = [
     path("ratings/", views.RatingList.as_view(), name="ratings"),
     path("claimreview/", views.ClaimReviewList.as_view(), name="claimreview"),
     # Last: anything else under /api/v1/ is a JSON 404, not the site's HTML page.
-    re_path(r"^(?P<path>.*)$", views.not_found, name="not-found"),
+    re_path(r"^(?P<path>(?s:.*))$", views.not_found, name="not-found"),
 ]

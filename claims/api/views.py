@@ -5,31 +5,32 @@ Errors are shaped in exceptions.py; the schema's error responses come from schem
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.text import slugify
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, renderer_classes
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from claims import workflow
-from claims.models import Claim, Claimant, ClaimEvent, Rating
+from claims.models import MAX_ID, Claim, Claimant, ClaimEvent, Rating
+from claims.reference import LostRace, save_unique, unique_slug
 from claims.workflow import EDITOR_PERMISSION, REVIEWER_PERMISSION, StaleVersion
 from idempotency.keys import HEADER_PARAMETER, idempotent
 
 from . import serializers as api
-from .exceptions import PreconditionRequired, etag
+from .exceptions import Conflict, PreconditionRequired, etag
 from .filters import ClaimFilter
 from .pagination import CursorPage
+from .parsers import StrictJSONParser
 from .permissions import (
     is_editor,
     require,
@@ -51,7 +52,7 @@ class APIBase(GenericAPIView):
     # Reads are open; writes need credentials (401). Roles are checked after the lookup, in each view.
     permission_classes = [IsAuthenticatedOrReadOnly]
     # DRF's JSON parser reads request.body, which enforces DATA_UPLOAD_MAX_MEMORY_SIZE (413, exceptions.py).
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
     renderer_classes = [JSONRenderer]
     throttle_classes = [AnonThrottle, UserThrottle]
     pagination_class = CursorPage
@@ -107,6 +108,9 @@ def as_shown(claims):
     return claims.with_topic_summaries().defer(*UNSHOWN)
 
 
+TYPED_FILTERS = ("source", "status", "updated_after", "published_after")
+
+
 class ClaimFilterBackend(DjangoFilterBackend):
     # Without a filter parameter the FilterSet would build and validate an empty form only to hand the claims
     # back unchanged, for nearly a millisecond of a plain page's eleven.
@@ -114,6 +118,11 @@ class ClaimFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         if request.query_params.keys().isdisjoint(view.filterset_class.base_filters):
             return queryset
+        # django-filter reads an empty value as no filter at all: a sync client sending updated_after="" would
+        # silently get everything. Typed filters must have a value.
+        empty = [name for name in TYPED_FILTERS if request.query_params.get(name, None) == ""]
+        if empty:
+            raise ValidationError({name: ["This filter needs a value."] for name in empty})
         return super().filter_queryset(request, queryset, view)
 
 
@@ -157,7 +166,6 @@ class ClaimList(ClaimScoped):
     def post(self, request):
         require(request.user, EDITOR_PERMISSION)
         data = self.validated(api.ClaimSerializer)
-        data.pop("version", None)
         claim = workflow.create_claim(actor=request.user, **data)
         return self.claim_response(claim, status_code=status.HTTP_201_CREATED)
 
@@ -174,11 +182,13 @@ class ClaimDetail(ClaimScoped):
 
     @extend_schema(summary="Edit a claim (editors)", parameters=[IF_MATCH],
                    description="Changes the claim's own fields; the response's ETag is its new version.",
+                   request=api.ClaimEditSerializer,
                    responses={200: api.ClaimSerializer, **errors(*WORKFLOW_ERRORS)})
+    @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     def patch(self, request, claim_id):
         claim = self.get_claim()
         require(request.user, EDITOR_PERMISSION)
-        data = self.validated(api.ClaimSerializer, claim, partial=True)
+        data = self.validated(api.ClaimEditSerializer, claim, partial=True)
         version = expected_version(request, claim, data)
         claim = workflow.edit_claim(claim=claim, actor=request.user, version=version, **data)
         return self.claim_response(claim)
@@ -191,7 +201,8 @@ class ClaimDetail(ClaimScoped):
 class EvidenceResponse:
     def evidence_response(self, evidence, *, status_code=status.HTTP_200_OK):
         evidence = visible_evidence(self.request.user).get(pk=evidence.pk)
-        return Response(self.get_serializer(evidence).data, status=status_code,
+        serializer = api.EvidenceChangeSerializer(evidence, context=self.get_serializer_context())
+        return Response(serializer.data, status=status_code,
                         headers={"ETag": etag(evidence.claim.version)})
 
 
@@ -208,7 +219,9 @@ class ClaimEvidence(EvidenceResponse, ClaimScoped):
 
     @extend_schema(summary="Add evidence (editors)", parameters=[IF_MATCH, HEADER_PARAMETER],
                    description="The ETag of the response is the claim's new version.",
-                   responses={201: api.EvidenceSerializer, **errors(*WORKFLOW_ERRORS, 422)})
+                   request=api.EvidenceSerializer,
+                   responses={201: api.EvidenceChangeSerializer, **errors(*WORKFLOW_ERRORS, 422)})
+    @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     @idempotent
     def post(self, request, claim_id):
         claim = self.get_claim()
@@ -220,7 +233,7 @@ class ClaimEvidence(EvidenceResponse, ClaimScoped):
 
 
 class VersionQuery(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 @extend_schema(tags=["evidence"])
@@ -232,7 +245,9 @@ class EvidenceDetail(EvidenceResponse, APIBase):
 
     @extend_schema(summary="Change evidence (editors)", parameters=[IF_MATCH],
                    description="If-Match carries the claim's ETag. The response's ETag is its new version.",
-                   responses={200: api.EvidenceSerializer, **errors(*WORKFLOW_ERRORS)})
+                   request=api.EvidenceSerializer,
+                   responses={200: api.EvidenceChangeSerializer, **errors(*WORKFLOW_ERRORS)})
+    @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     def patch(self, request, evidence_id):
         evidence = self.get_evidence()
         require(request.user, EDITOR_PERMISSION)
@@ -247,6 +262,7 @@ class EvidenceDetail(EvidenceResponse, APIBase):
         description="If-Match carries the claim's ETag. The response's ETag is the claim's new version.",
         request=None, responses={204: None, **errors(*WORKFLOW_ERRORS)},
     )
+    @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     def delete(self, request, evidence_id):
         evidence = self.get_evidence()
         require(request.user, EDITOR_PERMISSION)
@@ -273,7 +289,9 @@ class ClaimVerdicts(ClaimScoped):
 
     @extend_schema(summary="Propose a verdict (editors)", parameters=[IF_MATCH, HEADER_PARAMETER],
                    description="researching → in_review. Needs at least one evidence item.",
-                   responses={201: api.VerdictSerializer, **errors(*WORKFLOW_ERRORS, 422)})
+                   request=api.VerdictSerializer,
+                   responses={201: api.VerdictChangeSerializer, **errors(*WORKFLOW_ERRORS, 422)})
+    @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     @idempotent
     def post(self, request, claim_id):
         claim = self.get_claim()
@@ -281,7 +299,8 @@ class ClaimVerdicts(ClaimScoped):
         data = self.validated(api.VerdictSerializer)
         version = expected_version(request, claim, data)
         verdict = workflow.propose_verdict(claim=claim, actor=request.user, version=version, **data)
-        return Response(self.get_serializer(verdict).data, status=status.HTTP_201_CREATED,
+        data = api.VerdictChangeSerializer(verdict, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED,
                         headers={"ETag": etag(verdict.claim.version)})
 
 
@@ -295,6 +314,7 @@ class ClaimAction(ClaimScoped):
         raise NotImplementedError
 
     @extend_schema(parameters=[IF_MATCH], responses={200: api.ClaimSerializer, **errors(*WORKFLOW_ERRORS)})
+    @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     def post(self, request, claim_id):
         claim = self.get_claim()
         require(request.user, self.permission)
@@ -409,8 +429,9 @@ class ReferenceList(APIBase):
         require(request.user, self.permission)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        serializer.save(**self.defaults(serializer.validated_data))
-        return Response(serializer.data, status=status.HTTP_201_CREATED)
+        saved = save_reference(serializer, lambda: self.get_serializer(data=request.data),
+                               lambda data: self.defaults(data))
+        return Response(saved.data, status=status.HTTP_201_CREATED)
 
     def defaults(self, data):
         return {}
@@ -431,8 +452,28 @@ class ReferenceDetail(APIBase):
         require(request.user, self.permission)
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return Response(serializer.data)
+        saved = save_reference(serializer, lambda: self.get_serializer(instance, data=request.data, partial=True))
+        return Response(saved.data)
+
+
+def save_reference(serializer, fresh, defaults=lambda data: {}):
+    """Save a validated reference serializer. When a concurrent save takes one of its unique values first, a
+    ``fresh()`` serializer validates the input again: a value the client chose now collides with the winner
+    and is a 400 naming the field; a slug made from a name is made again (claims/reference.py)."""
+    current = [serializer]
+
+    def save():
+        current[0].save(**defaults(current[0].validated_data))
+        return current[0]
+
+    def revalidate():
+        current[0] = fresh()
+        current[0].is_valid(raise_exception=True)
+
+    try:
+        return save_unique(save, revalidate=revalidate)
+    except LostRace as exc:
+        raise Conflict(str(exc)) from None
 
 
 def reference_list_schema(noun, serializer):
@@ -460,7 +501,7 @@ class ClaimantList(ReferenceList):
     cursor_ordering = ("name", "id")
 
     def defaults(self, data):
-        return {} if data.get("slug") else {"slug": unique_claimant_slug(data["name"])}
+        return {} if data.get("slug") else {"slug": unique_slug(Claimant, data["name"], fallback="claimant")}
 
 
 @extend_schema(tags=["claimants"])
@@ -472,12 +513,6 @@ class ClaimantDetail(ReferenceDetail):
     lookup_url_kwarg = "claimant_id"
 
 
-def unique_claimant_slug(name):
-    base = slugify(name)[:190] or "claimant"
-    slug, n = base, 2
-    while Claimant.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 @extend_schema(tags=["sources"])
@@ -539,11 +574,13 @@ class SimilarClaims(APIBase):
         parameters=[OpenApiParameter("text", str, required=True, description="The wording of a new claim.")],
         responses={
             200: inline_serializer("SimilarClaims", {"results": api.SimilarClaimSerializer(many=True)}),
-            **errors(*READ_ERRORS),
+            **errors(*READ_ERRORS, 400),
         },
     )
     def get(self, request):
-        text = request.query_params.get("text", "")[: settings.CLAIM_TEXT_HARD_LIMIT]
+        text = request.query_params.get("text", "").strip()[: settings.CLAIM_TEXT_HARD_LIMIT]
+        if not text:
+            raise ValidationError({"text": ["The wording to compare with is required."]})
         claims = visible_claims(request.user).similar_to(text)
         return Response({"results": self.get_serializer(claims, many=True).data})
 

@@ -21,13 +21,31 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(autouse=True)
-def no_public_cache(settings):
+def no_public_cache(settings, cache_dir):
     # Cache invalidation runs on commit, and most tests roll back instead: they would read stale pages.
     # test_caching.py turns the cache on and commits for real.
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        # The run's own folder: never the pages of a server running from the same checkout.
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": cache_dir}}
     settings.PUBLIC_CACHE_SECONDS = 0
     settings.PUBLIC_DATA_CACHE = False
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def closed_circuit_breaker():
+    # A test that simulates an outage opens the process's breaker; the next test starts with the database up.
+    from claims.middleware import breaker
+
+    breaker.succeeded()
+    yield
+    breaker.succeeded()
 
 
 @pytest.fixture(autouse=True)
@@ -108,3 +126,24 @@ def roles_and_ratings(transactional_db):
     for name, codenames in (("Editors", seeds.EDITOR_PERMISSIONS), ("Reviewers", seeds.REVIEWER_PERMISSIONS)):
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(Permission.objects.filter(content_type__app_label="claims", codename__in=codenames))
+
+
+@pytest.fixture(autouse=True)
+def api_responses_match_the_schema(request, monkeypatch):
+    """In the API test modules, every /api/v1/ response is validated against the published schema."""
+    if not request.node.path.name.startswith("test_api_"):
+        yield
+        return
+    from django.test import Client
+
+    from .schema_check import check
+
+    original = Client.request
+
+    def checked(self, **environ):
+        response = original(self, **environ)
+        check(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""), response)
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
+    yield

@@ -149,6 +149,8 @@ def url_for(name, target, world):
     if name == "not-found":
         return "/api/v1/no-such-thing/"
     kwargs = {route: kwargs for route, kwargs, _ in api_routes()}[name]
+    if name == "claims-similar":
+        return reverse("api:claims-similar") + "?text=frozen+assets"  # without a text: 400
     if not kwargs:
         return reverse(f"api:{name}")
     return reverse(f"api:{name}", kwargs={kwargs[0]: world[target].pk})

@@ -383,3 +383,43 @@ def test_a_workflow_action_with_a_stale_if_match_writes_nothing(editor, reviewer
     claim.refresh_from_db()
     assert claim.status == "in_review"
     assert ClaimEvent.objects.filter(claim=claim).count() == events
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Typed clients chain their calls from the bodies alone: the claim's new version is in the body too.
+
+
+def test_adding_evidence_answers_the_claims_new_version_in_the_body(api_client_with_token, editor):
+    claim = researching_claim(actor=editor, evidence=0)
+    response = api_client_with_token.post(f"{API}/claims/{claim.pk}/evidence/",
+                                          {"title": "Euroclear results", "version": claim.version}, format="json")
+    assert response.status_code == 201
+    assert response.json()["claim_version"] == claim.version + 1
+    assert response["ETag"] == f'"{claim.version + 1}"'
+    changed = api_client_with_token.patch(f"{API}/evidence/{response.json()['id']}/",
+                                          {"note": "Page 4", "version": response.json()["claim_version"]},
+                                          format="json")
+    assert changed.status_code == 200
+    assert changed.json()["claim_version"] == claim.version + 2
+
+
+def test_proposing_a_verdict_answers_the_claims_new_version_in_the_body(api_client_with_token, editor,
+                                                                        reviewer_api_client):
+    claim = researching_claim(actor=editor)
+    response = api_client_with_token.post(f"{API}/claims/{claim.pk}/verdicts/",
+                                          {"rating": "false", "summary": "Wrong.", "version": claim.version},
+                                          format="json")
+    assert response.status_code == 201
+    assert response.json()["claim_version"] == claim.version + 1
+    approved = reviewer_api_client.post(f"{API}/claims/{claim.pk}/approve/",
+                                        {"version": response.json()["claim_version"]}, format="json")
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "published"
+
+
+def test_a_version_on_a_new_claim_is_refused(api_client_with_token):
+    claimant = ClaimantFactory()
+    response = api_client_with_token.post(f"{API}/claims/", {"text": "A claim", "claimant": claimant.pk,
+                                                             "version": 7}, format="json")
+    assert response.status_code == 400
+    assert "version" in response.json()["errors"]

@@ -209,6 +209,8 @@ def test_tip_form_happy_path_and_rate_limit(live_server, page_at, settings):
     with page.expect_response(lambda r: r.url.endswith("/submit/") and r.request.method == "POST") as answer:
         page.get_by_role("button", name="Send the claim").click()
     assert answer.value.status == 429
-    assert "that is enough for now" in page.get_by_role("heading", level=1).inner_text()
+    assert "that is enough for now" in page.get_by_role("alert").inner_text()
+    # What the reader typed is still there, to send again later.
+    assert page.get_by_label("The claim you want us to check").input_value() == "A third tip, one too many"
     assert Claim.objects.count() == 2
     cache.clear()

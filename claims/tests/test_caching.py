@@ -217,6 +217,61 @@ def test_a_publication_through_one_server_is_visible_through_the_other_at_once(r
             server.wait(timeout=10)
 
 
+@pytest.mark.slow
+def test_without_redis_two_worker_processes_share_the_cache(roles_and_ratings, editor, reviewer, tmp_path):
+    # The default configuration (no REDIS_URL): a publication through one process is on the other's pages at
+    # once. With a per-process memory cache, the second kept serving its stale copy.
+    if connection.vendor != "postgresql":
+        pytest.skip("the servers need a database they can share with the test: CI runs this on PostgreSQL")
+    claim = in_review_claim(actor=editor, text="Seen by every worker at once")
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env.update({
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+        "CACHE_DIR": str(tmp_path / "cache"), "PUBLIC_CACHE_SECONDS": "600", "DEBUG": "0",
+        "SECRET_KEY": "cache-test", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0", "STATIC_MANIFEST": "0",
+    })
+    one, two = _free_port(), _free_port()
+    servers = [_serve(one, env), _serve(two, env)]
+    try:
+        for port in (one, two):  # each process has the index page and the API list cached
+            assert "Seen by every worker at once" not in _get(port, "/claims/")[1]
+            assert "Seen by every worker at once" not in _get(port, "/api/v1/claims/")[1]
+        from rest_framework.authtoken.models import Token
+
+        token = Token.objects.create(user=reviewer)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{one}/api/v1/claims/{claim.pk}/approve/", data=b"{}", method="POST",
+            headers={"Authorization": f"Token {token.key}", "Content-Type": "application/json",
+                     "If-Match": f'"{claim.version}"'},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+        for path in ("/claims/", "/api/v1/claims/", "/"):
+            status, body = _get(two, path)
+            assert status == 200 and "Seen by every worker at once" in body, path
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=10)
+
+
+def test_only_parameters_that_change_a_page_make_a_cache_entry(cache_on, client, editor, reviewer, settings):
+    published_claim(actor=editor, approver=reviewer)
+    location = settings.CACHES["default"]["LOCATION"]
+    client.get("/claims/")
+    client.get("/claims/?rating=false")  # its page, and the count it keeps as data
+    before = len(os.listdir(location))
+    for n in range(50):
+        assert client.get(f"/claims/?utm_source=x{n}").status_code == 200
+        assert client.get("/claims/", {"rating": "false", "fbclid": "x" * 300 + str(n)}).status_code == 200
+    assert len(os.listdir(location)) == before
+    # The same parameters in another order are one page.
+    client.get("/claims/?rating=false&topic=x")
+    after = len(os.listdir(location))
+    client.get("/claims/?topic=x&rating=false")
+    assert len(os.listdir(location)) == after
+
+
 def test_index_counts_and_filter_options_follow_publications(settings, commits, client, editor, reviewer,
                                                               django_assert_num_queries):
     settings.PUBLIC_DATA_CACHE = True  # the page cache stays off: only the scans over every claim are kept

@@ -11,6 +11,7 @@ import os
 import secrets
 import subprocess
 import sys
+import threading
 import time
 from unittest import mock
 
@@ -132,6 +133,36 @@ def test_a_healthy_request_passes_untouched(anonymous, public_claim):
     assert "Retry-After" not in response
 
 
+def test_once_the_database_is_known_down_requests_answer_503_at_once(anonymous, api_client, public_claim,
+                                                                    django_assert_num_queries):
+    from claims.middleware import breaker
+
+    with mock.patch("claims.models.ClaimQuerySet.public", side_effect=REFUSED):
+        assert_outage_page(anonymous.get(public_claim.get_absolute_url()))
+    # The breaker is open: no request waits for the database, not even to look up a session.
+    with django_assert_num_queries(0):
+        assert_outage_page(anonymous.get("/"))
+        assert_outage_json(api_client.get("/api/v1/claims/"))
+        # /healthz needs no database and is never held back.
+        assert anonymous.get("/healthz").status_code == 200
+    # After BREAKER_OPEN_SECONDS one request tries again; its success closes the breaker for everyone.
+    breaker._open_until = time.monotonic() - 0.01
+    assert anonymous.get(public_claim.get_absolute_url()).status_code == 200
+    assert not breaker.is_open
+    assert anonymous.get("/").status_code == 200
+
+
+def test_a_failed_trial_keeps_the_breaker_open(anonymous, public_claim):
+    from claims.middleware import breaker
+
+    breaker.failed()
+    breaker._open_until = time.monotonic() - 0.01
+    with mock.patch("claims.models.ClaimQuerySet.public", side_effect=REFUSED):
+        assert_outage_page(anonymous.get(public_claim.get_absolute_url()))
+    assert breaker.is_open
+    assert_outage_page(anonymous.get(public_claim.get_absolute_url()))  # at once, without the mock
+
+
 class DatabaseDownMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -150,6 +181,8 @@ class BrokenMiddleware(DatabaseDownMiddleware):
 
 BINDIR = postgres_bindir()
 RECOVERY_LIMIT = 5.0
+OUTAGE_SECONDS = 20
+HEALTHZ_LIMIT = 1.0
 SEED = ("import json, sys, django; django.setup(); from claims.loadtest import seed; "
         "json.dump(seed(editors=3, reviewers=2, work_claims=6, public_claims=3), open(sys.argv[1], 'w'))")
 
@@ -199,15 +232,19 @@ def test_a_database_outage_mid_traffic(tmp_path, request, capsys):
 
         with serve(database_url=cluster.url, log_path=tmp_path / "gunicorn.log") as server:
             loadtest.warm_up(server.url, plan, rounds=1)
-            traffic = loadtest.Traffic(server.url, plan, readers=3, editors=3, reviewers=1, seed=3)
+            # 16 clients, as in the issue's measurement: 8 readers, 6 editors and 2 reviewers.
+            traffic = loadtest.Traffic(server.url, plan, readers=8, editors=6, reviewers=2, seed=3)
+            probes = HealthProbe(server.url)
             traffic.start(duration=120)
+            probes.start()
             try:
                 time.sleep(3)
                 cluster.stop("immediate")
                 down_at = traffic.now()
-                # Bounded: every request waits at most the pool's timeout before its 503.
                 seen = wait_for(lambda: outages(traffic.outcomes, api=False) and outages(traffic.outcomes, api=True),
                                 timeout=45)
+                # Hold the outage for OUTAGE_SECONDS in all, as an orchestrator's probes would see it.
+                time.sleep(max(0.0, OUTAGE_SECONDS - (traffic.now() - down_at)))
                 cluster.start()
                 up_at = traffic.now()
                 path = readiness_path()
@@ -215,6 +252,7 @@ def test_a_database_outage_mid_traffic(tmp_path, request, capsys):
                                     timeout=RECOVERY_LIMIT * 3)
                 time.sleep(3)
             finally:
+                probes.stop()
                 traffic.stop()
                 outcomes = traffic.join()
             server_log = server.log()
@@ -222,25 +260,71 @@ def test_a_database_outage_mid_traffic(tmp_path, request, capsys):
         assert seen is not None, "no 503 page and API error while the database was down"
         assert recovery is not None and recovery <= RECOVERY_LIMIT, f"recovered after {recovery} s"
         assert_outage_answers(outcomes)
-        assert "Traceback" not in server_log
+        assert "Traceback" not in server_log, server_log[server_log.index("Traceback") - 2000:][:6000]
+        health = probes.during(traffic, down_at, up_at)
+        assert health and all(status == 200 for status, _ in health), health
+        # The probes that arrive while every thread still waits its first pool timeout (1 s) wait with them.
+        assert max(latency for _, latency in health) < HEALTHZ_LIMIT + 0.5, health
+        fast = [o.latency for o in outcomes if o.status == 503 and o.started > down_at + settings.DATABASES[
+            "default"].get("OPTIONS", {}).get("pool", {}).get("timeout", 3) + 1]
+        assert fast and loadtest.percentile(fast, 99) < HEALTHZ_LIMIT, "the breaker did not answer 503 at once"
         after = [o for o in outcomes if o.started > up_at + recovery]
         assert any(o.is_write and o.ok for o in after), "no successful write after the database came back"
         assert all(o.ok or o.status in (409, 412) for o in after if o.started > up_at + recovery + 1)
         assert_nothing_half_done(cluster, outcomes, first_new_event)
         with capsys.disabled():
-            report(request, outcomes, down_at=down_at, up_at=up_at, recovery=recovery)
+            report(request, outcomes, down_at=down_at, up_at=up_at, recovery=recovery, health=health)
 
 
-def report(request, outcomes, *, down_at, up_at, recovery):
+class HealthProbe:
+    """An orchestrator's liveness probe: GET /healthz every 0.25 s, each on a new connection, timing each."""
+
+    def __init__(self, url):
+        self.url, self.results = url, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._clock = time.monotonic
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(timeout=20)
+
+    def _run(self):
+        while not self._stop.is_set():
+            client = loadtest.Http(self.url, timeout=15)
+            started = self._clock()
+            try:
+                status, _, _ = client.request("GET", "/healthz")
+            except OSError:
+                status = None
+            finally:
+                client.close()
+            self.results.append((started, status, self._clock() - started))
+            self._stop.wait(0.25)
+
+    def during(self, traffic, down_at, up_at):
+        # Traffic.now() counts from the traffic's start on the same monotonic clock.
+        offset = traffic._started
+        return [(status, latency) for started, status, latency in self.results
+                if down_at <= started - offset < up_at]
+
+
+def report(request, outcomes, *, down_at, up_at, recovery, health):
     """The figures, in the test output (docs/robustness.md quotes them)."""
     during = [o for o in outcomes if down_at <= o.started < up_at]
     answered = [o.latency for o in outcomes if o.status == 503]
+    latencies = [latency for _, latency in health]
     terminal = request.config.pluginmanager.get_plugin("terminalreporter")
     terminal.write_line(
-        f"\nfault test: {len(outcomes)} requests; database down {up_at - down_at:.1f} s; "
+        f"\nfault test: {len(outcomes)} requests from 16 clients; database down {up_at - down_at:.1f} s; "
         f"{len(outages(outcomes, api=False))} pages and {len(outages(outcomes, api=True))} API calls answered 503 "
-        f"(p50 {loadtest.percentile(answered, 50):.1f} s, max {max(answered, default=0):.1f} s); "
-        f"{len(during)} requests started during the outage; "
+        f"(p50 {loadtest.percentile(answered, 50) * 1000:.0f} ms, p99 {loadtest.percentile(answered, 99) * 1000:.0f} "
+        f"ms, max {max(answered, default=0) * 1000:.0f} ms); {len(during)} requests started during the outage; "
+        f"/healthz {len(health)} probes during the outage, p99 {loadtest.percentile(latencies, 99) * 1000:.0f} ms, "
+        f"max {max(latencies, default=0) * 1000:.0f} ms; "
         f"recovered {recovery:.2f} s after the database was back; 0 × 500"
     )
 

@@ -1,5 +1,6 @@
 """manage.py load_demo: the claims of the two seed articles, walked through the real workflow. Idempotent, with
-verbatim quotes, honest verdicts, no stored article text, and log-in accounts only when asked for."""
+verbatim quotes, honest verdicts, the seeds' text stored and analysed when present, and log-in accounts only
+when asked for."""
 
 import io
 import re
@@ -93,8 +94,23 @@ def test_every_quote_is_verbatim_and_its_offsets_point_at_it(demo):
         assert text[claim.quote_start:claim.quote_end] == claim.quote, claim.text
 
 
-def test_no_article_text_is_stored(demo):
+def test_the_seed_articles_text_is_stored_in_the_database_and_analysed(demo):
+    """Issue 14: the sources keep the seeds' full text (in the database, never in the repository) and the
+    intake workspace has them analysed."""
     assert Source.objects.count() == len(demo_data.SOURCES)
+    for spec in demo_data.SOURCES:
+        source = Source.objects.get(title=spec["title"])
+        seed = SEEDS / spec["seed_file"]
+        assert source.text == (seed.read_text(encoding="utf-8") if seed.exists() else "")
+        if source.text:
+            assert source.analysis.sentences
+
+
+def test_without_the_seeds_no_text_is_stored(db, monkeypatch, tmp_path):
+    from claims.management.commands import load_demo as command
+
+    monkeypatch.setattr(command, "SEEDS", tmp_path)
+    load_demo()
     assert list(Source.objects.exclude(text="").values_list("title", flat=True)) == []
 
 

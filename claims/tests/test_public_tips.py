@@ -107,12 +107,44 @@ def test_the_rate_limit_answers_429_after_the_hourly_allowance(anonymous, settin
     assert other.post("/submit/", {**GOOD, "text": "From elsewhere"}).status_code == 302
 
 
-def test_failed_and_honeypot_posts_count_against_the_limit_too(anonymous, settings):
+def test_only_accepted_tips_count_against_the_limit(anonymous, settings):
+    # Refused forms (empty, a javascript: link) and the honeypot's catches use none of the allowance.
     settings.READER_TIPS_PER_HOUR = 2
-    anonymous.post("/submit/", {**GOOD, "text": ""})
+    assert anonymous.post("/submit/", {**GOOD, "text": ""}).status_code == 400
+    assert anonymous.post("/submit/", {**GOOD, "url": "javascript:alert(1)"}).status_code == 400
     anonymous.post("/submit/", {**GOOD, "website": "bot"})
-    assert anonymous.post("/submit/", GOOD).status_code == 429
-    assert not Claim.objects.exists()
+    assert anonymous.post("/submit/", GOOD).status_code == 302
+    assert anonymous.post("/submit/", {**GOOD, "text": "Second"}).status_code == 302
+    assert anonymous.post("/submit/", {**GOOD, "text": "Third"}).status_code == 429
+    assert Claim.objects.count() == 2
+
+
+def test_the_limit_keeps_what_the_reader_typed(anonymous, settings):
+    settings.READER_TIPS_PER_HOUR = 1
+    anonymous.post("/submit/", GOOD)
+    refused = anonymous.post("/submit/", {**GOOD, "text": "Minister said exports doubled", "details": "On TV"})
+    assert refused.status_code == 429
+    assert "Minister said exports doubled" in refused.content.decode()
+    assert "On TV" in refused.content.decode()
+    assert "an hour" in refused.content.decode()
+
+
+def test_the_limit_ignores_a_forged_forwarded_for(anonymous, settings):
+    settings.READER_TIPS_PER_HOUR = 1
+    anonymous.post("/submit/", GOOD, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    again = anonymous.post("/submit/", {**GOOD, "text": "Rotated"}, HTTP_X_FORWARDED_FOR="203.0.113.2")
+    assert again.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_limit_is_per_client(anonymous, settings):
+    settings.READER_TIPS_PER_HOUR = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client forged the first address; the proxy appended the one it saw (the last).
+    assert anonymous.post("/submit/", GOOD, HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.7").status_code == 302
+    assert anonymous.post("/submit/", {**GOOD, "text": "Two"},
+                          HTTP_X_FORWARDED_FOR="2.2.2.2, 198.51.100.7").status_code == 429
+    assert anonymous.post("/submit/", {**GOOD, "text": "Other reader"},
+                          HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 302
 
 
 def test_the_limit_is_kept_in_the_shared_cache(anonymous, settings):

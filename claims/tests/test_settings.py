@@ -12,7 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 SETTINGS_FILE = django_settings.BASE_DIR / "factcheck" / "settings.py"
 VARIABLES = ["DATABASE_URL", "DATABASE_POOL", "DATABASE_POOL_SIZE", "DATABASE_POOL_TIMEOUT", "SECRET_KEY", "DEBUG",
-             "ALLOWED_HOSTS", "SITE_URL", "ORGANIZATION_NAME", "REQUIRED_APPROVALS", "REDIS_URL"]
+             "ALLOWED_HOSTS", "SITE_URL", "ORGANIZATION_NAME", "REQUIRED_APPROVALS", "REDIS_URL",
+             "TRUSTED_PROXY_COUNT", "CACHE_DIR", "MAX_EVIDENCE_PER_CLAIM", "LOGIN_FAILURES_PER_ADDRESS"]
 
 
 @pytest.fixture
@@ -89,8 +90,8 @@ def test_the_pool_size_and_switch(load):
     url = "postgresql://db.example/factcheck"
     assert load(DATABASE_URL=url, DATABASE_POOL_SIZE="3")["DATABASES"]["default"]["OPTIONS"]["pool"]["max_size"] == 3
     assert "pool" not in load(DATABASE_URL=url, DATABASE_POOL="off")["DATABASES"]["default"]["OPTIONS"]
-    assert load(DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]["pool"]["timeout"] == 10
-    assert load(DATABASE_URL=url, DATABASE_POOL_TIMEOUT="3")["DATABASES"]["default"]["OPTIONS"]["pool"]["timeout"] == 3
+    assert load(DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]["pool"]["timeout"] == 1
+    assert load(DATABASE_URL=url, DATABASE_POOL_TIMEOUT="9")["DATABASES"]["default"]["OPTIONS"]["pool"]["timeout"] == 9
 
 
 def test_without_database_url_sqlite_runs_in_wal_mode_with_immediate_transactions(load):
@@ -106,7 +107,7 @@ def test_defaults(load):
     assert config["REQUIRED_APPROVALS"] == 1
     assert config["SITE_URL"] == "http://127.0.0.1:8000"
     assert config["ALLOWED_HOSTS"] == []
-    assert config["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert config["CACHES"]["default"]["BACKEND"].endswith("FileBasedCache")
 
 
 def test_good_values_are_read(load):
@@ -130,3 +131,14 @@ def test_start_up_stops_on_a_bad_value(tmp_path):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "REQUIRED_APPROVALS" in result.stderr
+
+
+def test_the_client_address_and_cache_folder_settings(load, tmp_path):
+    assert load()["TRUSTED_PROXY_COUNT"] == 0
+    assert load(TRUSTED_PROXY_COUNT="2")["TRUSTED_PROXY_COUNT"] == 2
+    assert load(TRUSTED_PROXY_COUNT="2")["REST_FRAMEWORK"]["NUM_PROXIES"] == 2
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXY_COUNT"):
+        load(TRUSTED_PROXY_COUNT="-1")
+    assert load(CACHE_DIR=str(tmp_path))["CACHES"]["default"]["LOCATION"] == str(tmp_path)
+    # One folder per checkout and database: two apps on one machine never share pages.
+    assert load()["CACHE_DIR"] != load(DATABASE_URL="postgresql://db.example/other")["CACHE_DIR"]

@@ -14,9 +14,10 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from claims import caching, jsonld, workflow
+from claims.addresses import client_ip
 from claims.forms import ReaderTipForm
 from claims.models import Claim, ClaimEvent, Evidence, Rating
 
@@ -153,7 +154,7 @@ def _newest_first(request, queryset, *, count_key):
 # Lists.
 
 
-@require_GET
+@require_safe
 def home(request):
     public = Claim.objects.public()
     counts = caching.remember("rating-counts", public.rating_counts)
@@ -166,7 +167,7 @@ def home(request):
     })
 
 
-@require_GET
+@require_safe
 def claim_index(request):
     """The searchable, filterable list. Filters combine; each active one shows as a removable chip."""
     public = Claim.objects.public()
@@ -210,7 +211,7 @@ def _most_checked(queryset):
     return {item.slug: item.name for item in sorted(top, key=lambda item: (item.name, item.pk))}
 
 
-@require_GET
+@require_safe
 def claimant_detail(request, slug):
     # 404 for a claimant with no published fact-check: their name alone could reveal unpublished work.
     public = Claim.objects.public()
@@ -220,7 +221,7 @@ def claimant_detail(request, slug):
                                                     "page": page})
 
 
-@require_GET
+@require_safe
 def topic_detail(request, slug):
     public = Claim.objects.public()
     topic = get_object_or_404(public.topics(), slug=slug)
@@ -228,7 +229,7 @@ def topic_detail(request, slug):
     return render(request, "public/topic.html", {"topic": topic, "page": page})
 
 
-@require_GET
+@require_safe
 def source_detail(request, pk):
     public = Claim.objects.public()
     source = get_object_or_404(public.sources(), pk=pk)
@@ -237,13 +238,13 @@ def source_detail(request, pk):
                                                   "page": page})
 
 
-@require_GET
+@require_safe
 def corrections(request):
     page = _page(request, Claim.objects.public().corrections(), count_key="corrections")
     return render(request, "public/corrections.html", {"page": page})
 
 
-@require_GET
+@require_safe
 def methodology(request):
     return render(request, "public/methodology.html", {
         "ratings": Rating.objects.all(),
@@ -255,7 +256,7 @@ def methodology(request):
 # The fact-check page.
 
 
-@require_GET
+@require_safe
 def claim_detail(request, pk, slug=None):
     claim = get_object_or_404(Claim.objects.public_detail(), pk=pk)
     canonical = claim.get_absolute_url()
@@ -314,18 +315,19 @@ def _with_links(item):
 # Reader tips.
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def submit(request):
     """A reader's claim for the desk's New queue. CSRF-protected, rate-limited per address, with a
     honeypot field that a person never sees: a bot that fills it is thanked and ignored."""
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "public/submit.html", {"form": ReaderTipForm()})
-    if not _count_tip(request):
-        return render(request, "public/submit_limited.html", {"per_hour": settings.READER_TIPS_PER_HOUR},
-                      status=429)
     form = ReaderTipForm(request.POST)
     if form.is_bot():
         return redirect("public:submit_thanks")
+    if _tips_sent(request) >= settings.READER_TIPS_PER_HOUR:
+        # The form comes back as the reader typed it, so that nothing is lost when they try again later.
+        return render(request, "public/submit.html", {"form": form, "limited": settings.READER_TIPS_PER_HOUR},
+                      status=429)
     if form.is_valid():
         try:
             workflow.create_claim(actor=None, is_reader_tip=True, text=form.cleaned_data["text"],
@@ -333,24 +335,33 @@ def submit(request):
         except workflow.WorkflowError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
+            _count_tip(request)
             return redirect("public:submit_thanks")
     return render(request, "public/submit.html", {"form": form}, status=400)
 
 
+def _tip_key(request):
+    return f"reader-tip:{client_ip(request)}"
+
+
+def _tips_sent(request):
+    """Tips accepted from this address in the current hour. Only accepted tips count: a refused form (empty,
+    a javascript: link) uses none of the allowance."""
+    return cache.get(_tip_key(request), 0)
+
+
 def _count_tip(request):
-    """Count this tip against the sender's hourly allowance; False once it is spent. The count lives in
-    the shared cache (Redis in production), so every app server sees the same number."""
-    key = f"reader-tip:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    """Count an accepted tip against the sender's hourly allowance. The count lives in the shared cache, so
+    every app server sees the same number."""
+    key = _tip_key(request)
     cache.add(key, 0, timeout=TIP_WINDOW_SECONDS)
     try:
-        count = cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=TIP_WINDOW_SECONDS)
-        count = 1
-    return count <= settings.READER_TIPS_PER_HOUR
 
 
-@require_GET
+@require_safe
 def submit_thanks(request):
     return render(request, "public/submit_thanks.html")
 
@@ -362,7 +373,7 @@ HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 CSS_IDENT = re.compile(r"[-a-zA-Z0-9_]+")
 
 
-@require_GET
+@require_safe
 def rating_styles(request):
     """Each rating's badge colour as a class, ``.badge--rating-<slug>``, so that badges carry no style
     attribute: the Content-Security-Policy refuses inline styles. Generated rather than a static file because
@@ -376,7 +387,7 @@ def rating_styles(request):
     return HttpResponse(rules, content_type="text/css; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -230,3 +230,41 @@ def test_address_refusal_accepts_public_addresses():
     assert address_refusal("127.0.0.1") == "loopback"
     assert address_refusal("127.0.0.1", allow_loopback=True) is None
     assert address_refusal("::ffff:169.254.169.254") == "link-local"
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """A loopback HTTPS server with a self-signed certificate for "news.example" (no CA vouches for it)."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.fail("openssl is needed to make the test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=news.example", "-addext", "subjectAltName=DNS:news.example"],
+                   check=True, capture_output=True)
+    with web_server() as server:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        yield server
+
+
+def test_tls_certificates_are_verified(monkeypatch, settings, tls_server):
+    settings.OUTBOUND_ALLOW_LOOPBACK = False
+    port = tls_server.server_address[1]
+    monkeypatch.setattr(fetch_module, "resolve", lambda host, port: [PUBLIC_IP])
+    real_pool = fetch_module.connection_pool
+    seen = {}
+
+    def connection_pool(scheme, address, port_, **kwargs):
+        seen.update(kwargs, scheme=scheme)
+        return real_pool(scheme, "127.0.0.1", port, **kwargs)
+
+    monkeypatch.setattr(fetch_module, "connection_pool", connection_pool)
+    with pytest.raises(FetchError) as caught:
+        fetch(f"https://news.example:{port}/ok")
+    assert caught.value.code == "tls"  # self-signed: refused, not fetched
+    assert seen["scheme"] == "https" and seen["server_name"] == "news.example"  # SNI and the name checked

@@ -178,3 +178,52 @@ def test_discover_links_finds_urls_added_outside_the_workflow(server, editor, dj
     with django_capture_on_commit_callbacks(execute=True):
         assert services.discover_links() >= 1
     assert Link.objects.filter(url=server.url("/ok")).exists()
+
+
+@pytest.mark.parametrize(("path", "state", "detail"), [
+    ("/ok", "captured", "Exports rose"),
+    ("/chain/2", "captured", "Exports rose"),
+    ("/cookies", "captured", "Exports rose"),
+    ("/404", "failed", "The page answered 404."),
+    ("/410", "failed", "The page answered 410."),
+    ("/500", "failed", "The page answered 500."),
+    ("/loop", "failed", "Redirect loop"),
+])
+def test_copy_recorded_for_each_kind_of_answer(server, path, state, detail):
+    from linkcheck.tasks import capture_page
+
+    capture = Capture.objects.create(link=Link.objects.create(url=server.url(path)))
+    assert capture_page.call(capture.pk) == state
+    capture.refresh_from_db()
+    assert capture.state == state
+    if state == "captured":
+        assert detail in capture.text.read().decode()
+        assert capture.final_url.endswith("/chain/0" if path.startswith("/chain") else path)
+        assert capture.captured_at is not None and len(capture.sha256) == 64 and len(capture.warc_sha256) == 64
+    else:
+        assert detail in capture.error and not capture.warc
+
+
+def test_a_cookie_the_page_sets_is_not_sent_back_on_the_next_fetch(server):
+    from linkcheck.tasks import capture_page
+
+    link = Link.objects.create(url=server.url("/cookies"))
+    checking.check_link(link.pk)
+    capture_page.call(Capture.objects.create(link=link).pk)
+    assert len(server.hits) == 2
+    assert all("Cookie" not in headers for _path, headers in server.hits)
+
+
+def test_a_slow_page_is_captured_later_or_given_up(server, settings, django_capture_on_commit_callbacks):
+    from linkcheck.tasks import capture_page
+
+    settings.OUTBOUND_TIMEOUT = 1
+    settings.TASK_MAX_ATTEMPTS = 2
+    capture = Capture.objects.create(link=Link.objects.create(url=server.url("/slow?seconds=2")))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert capture_page.call(capture.pk) is None  # a retry is queued
+    capture.refresh_from_db()
+    assert capture.state == "pending"
+    run_queued_tasks()
+    capture.refresh_from_db()
+    assert capture.state == "failed" and capture.attempts == 2

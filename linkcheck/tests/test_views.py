@@ -192,3 +192,44 @@ def test_api_request_check_and_capture(api_client, api_client_with_token, editor
         response = api_client_with_token.post(f"/api/v1/evidence/{evidence.pk}/capture/")
     assert response.status_code == 202 and response.json()["state"] == "pending"
     assert DBTaskResult.objects.filter(task_path="linkcheck.tasks.capture_page").exists()
+
+
+def test_public_page_says_a_broken_source_link_is_broken(anonymous, editor, reviewer):
+    from claims.tests.factories import SourceFactory
+
+    source = SourceFactory()
+    claim = published_claim(actor=editor, approver=reviewer, source=source)
+    Link.objects.create(url=source.url, health="broken", consecutive_failures=3, status=410)
+    page = anonymous.get(claim.get_absolute_url()).content.decode()
+    assert page.count("Link broken") == 1 and "(410)" in page
+
+
+@pytest.mark.parametrize(("persona", "target", "expected"), [
+    ("anonymous", "public", {"link": 200, "check": 401, "capture": 401}),
+    ("anonymous", "hidden", {"link": 404, "check": 401, "capture": 401}),
+    ("outsider", "public", {"link": 200, "check": 403, "capture": 403}),
+    ("outsider", "hidden", {"link": 404, "check": 404, "capture": 404}),
+    ("editor", "public", {"link": 200, "check": 202, "capture": 202}),
+    ("editor", "hidden", {"link": 200, "check": 202, "capture": 202}),
+])
+def test_api_evidence_link_access(editor, reviewer, persona, target, expected):
+    from rest_framework.test import APIClient
+
+    from claims.tests.factories import UserFactory, token_client
+
+    evidence = {"public": published_claim(actor=editor, approver=reviewer),
+                "hidden": researching_claim(actor=editor, text="Another claim")}[target].evidence.get()
+    client = {"anonymous": APIClient(), "outsider": token_client(UserFactory(username="olive")),
+              "editor": token_client(editor)}[persona]
+    assert client.get(f"/api/v1/evidence/{evidence.pk}/link/").status_code == expected["link"]
+    assert client.post(f"/api/v1/evidence/{evidence.pk}/check/").status_code == expected["check"]
+    assert client.post(f"/api/v1/evidence/{evidence.pk}/capture/").status_code == expected["capture"]
+
+
+def test_deploy_check_warns_when_loopback_fetching_is_on(settings):
+    from linkcheck.apps import loopback_fetching
+
+    settings.OUTBOUND_ALLOW_LOOPBACK = False
+    assert loopback_fetching(None) == []
+    settings.OUTBOUND_ALLOW_LOOPBACK = True
+    assert [w.id for w in loopback_fetching(None)] == ["linkcheck.W001"]

@@ -177,3 +177,43 @@ def test_api_inbox(api_client, api_client_with_token, editor, other_editor):
     response = api_client_with_token.post(f"/api/v1/notifications/{data[0]['id']}/read/")
     assert response.status_code == 200 and response.json()["read_at"]
     assert api_client_with_token.get("/api/v1/notifications/?unread=1").json() == []
+
+
+def test_an_event_that_commits_late_is_still_processed(editor, other_editor, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from claims.models import ClaimEvent
+
+    claim = new_claim(actor=editor)
+    claim = workflow.start_research(claim=claim, actor=editor, version=claim.version, assignee=other_editor)
+    assert notifying.process_events() == 1
+    # An assignment whose transaction ran long: it happened before the last sweep but shows up only now.
+    ClaimEvent.objects.create(claim=claim, actor=editor, actor_name="Erin", kind=ClaimEvent.Kind.ASSIGNED,
+                              at=timezone.now() - datetime.timedelta(minutes=5))
+    assert notifying.process_events() == 1
+    assert notifying.process_events() == 0
+    assert Notification.objects.filter(recipient=other_editor).count() == 2
+
+
+def test_a_long_backlog_is_processed_in_batches(editor, other_editor, django_capture_on_commit_callbacks):
+    claim = new_claim(actor=editor)
+    for assignee in (other_editor, editor, other_editor):
+        claim = workflow.assign(claim=claim, actor=editor if assignee != editor else other_editor,
+                                version=claim.version, assignee=assignee)
+    with django_capture_on_commit_callbacks(execute=True):
+        notifying.process_events(batch=2)
+    assert DBTaskResult.objects.filter(task_path="notifications.tasks.process_events").count() == 1  # more to do
+    run_queued_tasks()
+    assert Notification.objects.count() == 3
+
+
+def test_events_from_before_notifications_began_notify_nobody(editor, other_editor):
+    import datetime
+
+    from django.utils import timezone
+
+    claim = new_claim(actor=editor)
+    workflow.start_research(claim=claim, actor=editor, version=claim.version, assignee=other_editor)
+    assert notifying.process_events(now=timezone.now() + datetime.timedelta(hours=1)) == 0

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('claims', '0012_aggregation'),
+        ('claims', '0011_search_statistics'),
     ]
 
     operations = [

@@ -6,6 +6,7 @@ exists (same text, same source) is left alone, so a second run adds nothing.
 
 import secrets
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             created += 1
             self.stdout.write(f"[{index}/{total}] {spec['stage']}: {spec['key']}")
         self.stdout.write(self.style.SUCCESS(f"Demo data: {created} claim(s) added, {total - created} already there."))
+        self.analyse(sources.values())
 
         if with_users:
             self.login_users()
@@ -65,11 +67,23 @@ class Command(BaseCommand):
             title=spec["title"],
             defaults={k: spec[k] for k in ("outlet", "author", "published_on", "language", "url")},
         )
-        # The seeds README forbids keeping whole articles, so the text is held in memory only, to
-        # locate each quote's offsets, and never saved.
+        # The articles stay out of the repository (seeds README); read from ../shared/seeds when present, the
+        # text is kept in the database so that the intake workspace can show it analysed (issue 14).
         seed = SEEDS / spec["seed_file"]
         source.text = seed.read_text(encoding="utf-8") if seed.exists() else ""
         return source
+
+    def analyse(self, sources):
+        """Keep each seed's text and run intake on it, when the seeds are there and intake is installed."""
+        for source in sources:
+            if not source.text:
+                continue
+            Source.objects.filter(pk=source.pk).update(text=source.text)
+            if apps.is_installed("intake"):
+                from intake.analysis import analyse_source
+
+                analysis = analyse_source(source)
+                self.stdout.write(f"Intake: {source.title}: {len(analysis.sentences)} sentences analysed")
 
     def claimant(self, spec):
         return Claimant.objects.get_or_create(

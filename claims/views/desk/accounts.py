@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from rest_framework.authtoken.models import Token
 
 from .common import desk_view
@@ -18,7 +18,7 @@ PREFIX = 4  # characters of a token the profile shows, so that its owner can tel
 
 
 @desk_view
-@require_GET
+@require_safe
 @never_cache
 def profile(request):
     return _profile(request, token=Token.objects.filter(user=request.user).first())

@@ -27,7 +27,7 @@ from claims.forms import (
     VerdictForm,
     VersionedForm,
 )
-from claims.models import Appearance, Claim, ClaimEvent, Evidence
+from claims.models import Appearance, Claim, ClaimEvent, Evidence, as_id
 from idempotency import keys
 
 from .common import already_saved, desk_view, reviewer_view
@@ -41,11 +41,17 @@ Status = Claim.Status
 
 
 @desk_view
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def claim_new(request):
     """Capture a claim. A first save that looks like existing claims lists them and asks to confirm."""
     # ?source= and ?claimant= preset the menus (the "Capture a claim" links of a source's or claimant's page).
-    initial = {name: request.GET[name] for name in ("source", "claimant") if request.GET.get(name, "").isdigit()}
+    initial = {name: as_id(request.GET[name]) for name in ("source", "claimant") if as_id(request.GET.get(name))}
+    # ?quote= and ?quote_start=: a sentence or span picked in the intake workspace, with its offset in the text.
+    start = request.GET.get("quote_start", "")
+    if start.isascii() and start.isdigit() and len(start) < 10:
+        initial["quote_start"] = int(start)
+    if request.GET.get("quote"):
+        initial["quote"] = request.GET["quote"]
     form = ClaimCaptureForm(request.POST or None, initial=initial or None)
     key = keys.key_of(request)
     if request.method == "POST" and (earlier := keys.previous(request.user, key)):
@@ -74,6 +80,7 @@ def _capture(request, form, key):
             claim = workflow.create_claim(
                 actor=request.user, text=data["text"], claimant=claimant, quote=data["quote"], source=source,
                 claim_date=data["claim_date"], language=data["language"], topics=data["topics"],
+                quote_start=data.get("quote_start"),
             )
             made(location=claim.get_desk_url())
     except workflow.WorkflowError as exc:
@@ -99,7 +106,7 @@ def _advise(request, claim):
 
 
 @desk_view
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def claim_detail(request, pk):
     """GET: the claim page. POST: save the claim's fields."""
     if request.method == "POST":
@@ -263,7 +270,7 @@ def _once(request, key, act):
 
 
 @desk_view
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def evidence_edit(request, pk, evidence_pk):
     evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=evidence_pk, claim_id=pk)
     claim = evidence.claim

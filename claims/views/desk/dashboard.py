@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from claims import workflow
 from claims.models import Claim
@@ -52,7 +52,7 @@ def queues_for(user):
 
 
 @desk_view
-@require_GET
+@require_safe
 def dashboard(request):
     """The queues; ``?queue=`` lists one queue in full; ``?q=`` and ``?status=`` search every claim."""
     queues = queues_for(request.user)

@@ -6,17 +6,18 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from claims.forms import ClaimantForm, SourceForm
 from claims.models import Claim, Claimant, Source
+from claims.reference import LostRace, save_unique
 from idempotency import keys
 
 from .common import already_saved, desk_view, paginate
 
 
 @desk_view
-@require_GET
+@require_safe
 def source_list(request):
     q = request.GET.get("q", "").strip()
     sources = Source.objects.annotate(claim_count=Count("claims")).order_by("-published_on", "-id")
@@ -26,7 +27,7 @@ def source_list(request):
 
 
 @desk_view
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def source_edit(request, pk=None):
     source = get_object_or_404(Source, pk=pk) if pk is not None else None
     form = SourceForm(request.POST or None, instance=source)
@@ -39,7 +40,7 @@ def source_edit(request, pk=None):
 
 
 @desk_view
-@require_GET
+@require_safe
 def source_annotated(request, pk):
     source = get_object_or_404(Source, pk=pk)
     claims = Claim.objects.for_desk(request.user).filter(source=source)
@@ -83,7 +84,7 @@ def annotate(source, claims):
 
 
 @desk_view
-@require_GET
+@require_safe
 def claimant_list(request):
     q = request.GET.get("q", "").strip()
     claimants = Claimant.objects.annotate(claim_count=Count("claims")).order_by("name", "id")
@@ -93,7 +94,7 @@ def claimant_list(request):
 
 
 @desk_view
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def claimant_edit(request, pk=None):
     claimant = get_object_or_404(Claimant, pk=pk) if pk is not None else None
     form = ClaimantForm(request.POST or None, instance=claimant)
@@ -115,9 +116,32 @@ def _save_once(request, form, *, adding, name):
         if not form.is_valid():
             return None
         with keys.making(request.user, key) as made:
-            record = form.save()
+            record = save_form(form)
+            if record is None:
+                raise NotSaved  # undoes the key's reservation with the rest
             made(location=reverse(name, kwargs={"pk": record.pk}))
     except keys.Duplicate:
         return already_saved(request, keys.previous(request.user, key))
+    except NotSaved:
+        return None
     messages.success(request, f"{record._meta.verbose_name.capitalize()} “{record}” saved.")
     return redirect(name, pk=record.pk)
+
+
+class NotSaved(Exception):
+    pass
+
+
+def save_form(form):
+    """``form.save()``; None, with the error on the form, when a concurrent save took its name or address
+    (claims/reference.py)."""
+
+    def revalidate():
+        form.full_clean()  # the unique checks now see the winner, and name the field
+        return form.is_valid()
+
+    try:
+        return save_unique(form.save, revalidate=revalidate)
+    except LostRace as exc:
+        form.add_error(None, str(exc))
+        return None

@@ -130,7 +130,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0011_search_statistics'),
+        ('claims', '0012_approved_versions'),
     ]
 
     operations = [

@@ -1,0 +1,113 @@
+"""Claim matching: vectors kept current, a reworded repeat found first, and the corpus as pure data."""
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from claims.tests.factories import ClaimantFactory, SourceFactory, new_claim
+from intake import analysis, embeddings, matching
+from intake.models import Embedding
+
+DEMO_LIKE = [
+    ("About €210bn of Russian central-bank reserves are frozen, mostly at Euroclear",
+     "The approximately €210 billion in Russian central bank reserves frozen by Western sanctions."),
+    ("Lavrov was absent from a Security Council meeting",
+     "Yes, Lavrov was reportedly absent from a Security Council meeting."),
+    ("A Financial Times article was likely commissioned by Lavrov's rivals",
+     "A Financial Times article detailed the mess was likely commissioned by his rivals."),
+    ("Rubio told Trump: “Forget it”", "Rubio hung up and told Trump: “Forget it.”"),
+    ("Kirill Dmitriev flew privately to Washington", "Kirill Dmitriev flew to Washington on a private jet."),
+]
+
+
+@pytest.fixture
+def register(editor, django_capture_on_commit_callbacks):
+    claimant = ClaimantFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        return [new_claim(actor=editor, text=text, quote=quote, claimant=claimant) for text, quote in DEMO_LIKE]
+
+
+def test_a_captured_claim_gets_its_vector(register):
+    row = Embedding.objects.get(corpus="claim", object_id=register[0].pk)
+    assert row.text.startswith("About €210bn")
+    assert np.linalg.norm(row.array) == pytest.approx(1, abs=1e-5)
+
+
+def test_an_edited_claim_gets_a_new_vector(register, editor, django_capture_on_commit_callbacks):
+    from claims import workflow
+
+    claim = register[3]
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.edit_claim(claim=claim, actor=editor, version=claim.version, text="Rubio told Trump to forget it")
+    assert Embedding.objects.get(object_id=claim.pk).text.startswith("Rubio told Trump to forget it")
+
+
+def test_a_reworded_repeat_inside_a_new_text_is_matched_to_the_claim_first(register):
+    text = (
+        "Markets were calm on Tuesday. Western governments are still holding roughly 210 billion euros of "
+        "frozen Russian central bank money, most of it at Euroclear in Brussels. The minister smiled."
+    )
+    sentences = analysis.analyse_text(text)
+    repeat = next(s for s in sentences if "210 billion" in s["text"])
+    assert repeat["matches"][0]["claim"] == register[0].pk
+    assert repeat["matches"][0]["origin"] == "ours"
+    assert repeat["matches"][0]["url"] == register[0].get_desk_url()
+    calm = next(s for s in sentences if "calm" in s["text"])
+    assert calm["matches"] == []
+
+
+def test_a_claim_captured_after_the_index_was_read_is_matched(register, editor, django_capture_on_commit_callbacks):
+    assert matching.index.match(["Moscow's ambassador resigned in protest on Friday."]) == [[]]
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = new_claim(actor=editor, text="Moscow's ambassador resigned in protest", claimant=ClaimantFactory())
+    [[first, *_]] = matching.index.match(["Moscow's ambassador resigned in protest on Friday."])
+    assert first.object_id == claim.pk
+
+
+def test_backfill_embeds_claims_without_vectors(register, editor):
+    Embedding.objects.all().delete()
+    new_claim(actor=editor, text="No vector yet for this one")  # no on-commit callbacks run here
+    call_command("embed_claims")
+    assert Embedding.objects.count() == len(register) + 1
+
+
+def test_the_corpus_ranks_by_meaning_and_words():
+    corpus = matching.Corpus()
+    texts = ["The moon is made of cheese", "Vaccines contain microchips", "Paris is the capital of France"]
+    for key, text, vector in zip("abc", texts, embeddings.embed(texts), strict=True):
+        corpus.put(key, text, vector)
+    [[(key, score), *_]] = corpus.rank(["COVID vaccines have microchips in them"])
+    assert key == "b" and score > 0.5
+    corpus.put("b", "Bananas are berries", embeddings.embed(["Bananas are berries"])[0])  # replaced in place
+    assert len(corpus) == 3
+    assert corpus.rank(["COVID vaccines have microchips in them"])[0][0][0] != "b"
+
+
+def test_a_source_analysis_is_kept_until_the_text_changes(db):
+    source = SourceFactory(text="Unemployment rose by 4.2 percent in 2023. Thanks for coming.")
+    first = analysis.current_analysis(source)
+    assert [source.text[s["start"]:s["end"]] for s in first.sentences] == [
+        "Unemployment rose by 4.2 percent in 2023.", "Thanks for coming."
+    ]
+    assert analysis.current_analysis(source).analysed_at == first.analysed_at
+    source.text = "Something else entirely."
+    assert len(analysis.current_analysis(source).sentences) == 1
+
+
+def test_claims_created_in_bulk_get_vectors_from_the_sweep(register, reviewer):
+    from background.testing import run_queued_tasks
+    from claims import workflow
+    from claims.models import Claim
+    from intake.tasks import embed_claims_sweep
+
+    [imported] = workflow.record_checked_elsewhere(actor=reviewer, claims=[
+        Claim(text="5G masts spread the coronavirus", claimant=ClaimantFactory(), language="en")
+    ])
+    assert not Embedding.objects.filter(object_id=imported.pk).exists()  # bulk_create sends no save signal
+    embed_claims_sweep.enqueue()
+    run_queued_tasks()
+    assert Embedding.objects.filter(object_id=imported.pk).exists()
+    [[first, *_]] = matching.index.match(["Mobile phone masts are spreading the coronavirus"])
+    assert first.object_id == imported.pk
+    [sentence] = analysis.analyse_sentences(["Mobile phone masts are spreading the coronavirus"])
+    assert sentence["matches"][0]["origin"] == "other_publisher"
