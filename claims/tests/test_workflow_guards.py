@@ -589,6 +589,7 @@ CLAIMS = {
     "new": lambda editor, reviewer: new_claim(actor=editor),
     "public": lambda editor, reviewer: published_claim(actor=editor, approver=reviewer),
     "drafted": lambda editor, reviewer: _drafted(editor, reviewer),
+    "drafted by the reviewer": lambda editor, reviewer: _drafted(editor, reviewer, author=reviewer),
     "closed since publication": lambda editor, reviewer: _closed_since_publication(editor, reviewer),
 }
 APPEARANCE = {"url": "https://outlet.example/1"}
@@ -608,6 +609,8 @@ DRAFT_REFUSALS = [
      "Only a published claim has updates to approve"),
     ("closed since publication", "reviewer", "approve_update", {"note": "Reworded."}, "invalid_transition", None,
      "Cannot approve an update: the claim is closed"),
+    ("drafted by the reviewer", "reviewer", "approve_update", {"note": "Reworded."}, "own_change", None,
+     "You made changes in this draft, so someone else must approve them."),
     ("public", "reviewer", "approve_update", {"note": "Reworded."}, "no_change", None,
      "There are no changes waiting for approval."),
     ("drafted", "reviewer", "approve_update", {"note": "\u200b"}, "required", "note",
@@ -618,9 +621,9 @@ DRAFT_REFUSALS = [
 ]
 
 
-def _drafted(editor, reviewer):
+def _drafted(editor, reviewer, author=None):
     claim = published_claim(actor=editor, approver=reviewer)
-    return workflow.edit_claim(claim=claim, actor=editor, version=claim.version, text="Reworded")
+    return workflow.edit_claim(claim=claim, actor=author or editor, version=claim.version, text="Reworded")
 
 
 def _closed_since_publication(editor, reviewer):
