@@ -366,6 +366,19 @@ def test_an_approved_update_removes_and_adds_appearances_together(editor, review
     assert [(a.pk, a.approved["url"]) for a in claim.appearances.all()] == [(later.pk, "https://o.example/2")]
 
 
+
+def test_every_author_of_a_draft_is_kept_and_a_new_change_voids_approvals(editor, reviewer, other_reviewer,
+                                                                           settings):
+    claim = _drafted(editor, reviewer, author=other_reviewer)
+    settings.REQUIRED_APPROVALS = 2
+    claim = workflow.approve_update(claim=claim, actor=reviewer, version=claim.version, note="Reworded.")
+    claim = workflow.edit_claim(claim=claim, actor=editor, version=claim.version, quote="A new quote")
+    assert claim.draft == {"fields": {"text": "Reworded", "quote": "A new quote"},
+                           "authors": sorted([other_reviewer.pk, editor.pk]), "approvals": []}
+    with refused("own_change"):  # the first author still may not approve it
+        workflow.approve_update(claim=claim, actor=other_reviewer, version=claim.version, note="Reworded.")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Appearances, at every stage they may be recorded.
 
