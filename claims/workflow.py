@@ -65,7 +65,11 @@ def operation(func):
     """Run ``func`` in one transaction and log its outcome as one structured record (logger
     ``claims.workflow``) with the fields ``operation``, ``actor`` (user id; None for a reader tip), ``claim``
     (id; for a new claim, the one created), ``evidence`` (id, for evidence operations) and ``outcome``
-    (``ok`` or the refusal's code)."""
+    (``ok`` or the refusal's code).
+
+    Each operation is wrapped just after its definition, ``approve = operation(approve)``, rather than with
+    ``@operation``: mutmut skips decorated functions, and the workflow is mutation-tested
+    (docs/mutation-testing.md)."""
 
     @functools.wraps(func)
     def wrapper(**kwargs):
@@ -253,7 +257,6 @@ def approvers_of(verdict):
 # Capture and edit.
 
 
-@operation
 def create_claim(*, actor, text, claimant=None, quote="", source=None, claim_date=None, language="en",
                  topics=(), recheck_on=None, is_reader_tip=False, note="", tipster_email="", quote_start=None):
     """Capture a claim. Reader tips arrive with no actor and no claimant; everything else needs an editor.
@@ -273,9 +276,9 @@ def create_claim(*, actor, text, claimant=None, quote="", source=None, claim_dat
     if topics:
         claim.topics.set(topics)
     return claim
+create_claim = operation(create_claim)
 
 
-@operation
 def edit_claim(*, claim, actor, version, **fields):
     """Change the claim's own fields (``CLAIM_FIELDS`` and ``topics``). Records a field-by-field diff.
     Saving with nothing changed writes nothing."""
@@ -314,18 +317,18 @@ def edit_claim(*, claim, actor, version, **fields):
     if new_topics is not None:
         claim.topics.set(new_topics)
     return claim
+edit_claim = operation(edit_claim)
 
 
-@operation
 def start_research(*, claim, actor, version, assignee=None):
     """new → researching, assigned to ``assignee`` (the actor by default)."""
     _require(actor, EDITOR_PERMISSION)
     claim = _lock(claim, version)
     _require_status(claim, Status.NEW, doing="start research")
     return _assign(claim, actor, assignee or actor, to_status=Status.RESEARCHING)
+start_research = operation(start_research)
 
 
-@operation
 def assign(*, claim, actor, version, assignee):
     """Hand an open claim to another editor (or to nobody) without moving it."""
     _require(actor, EDITOR_PERMISSION)
@@ -334,6 +337,7 @@ def assign(*, claim, actor, version, assignee):
     if assignee == claim.assignee:
         raise WorkflowError("The claim is already assigned to them.", code="no_change", field="assignee")
     return _assign(claim, actor, assignee)
+assign = operation(assign)
 
 
 def _assign(claim, actor, assignee, *, to_status=None):
@@ -371,7 +375,6 @@ def _check_withheld(evidence):
         )
 
 
-@operation
 def add_evidence(*, claim, actor, version, title, url="", publisher="", note="",
                  stance=Evidence.Stance.CONTEXT, archived_url="", withheld=False, withheld_reason=""):
     _require(actor, EDITOR_PERMISSION)
@@ -390,9 +393,9 @@ def add_evidence(*, claim, actor, version, title, url="", publisher="", note="",
     _mark_draft(claim, actor)
     _commit(claim, actor, Kind.EVIDENCE_ADDED, changes={"evidence": [None, _evidence_summary(evidence)]})
     return evidence
+add_evidence = operation(add_evidence)
 
 
-@operation
 def change_evidence(*, evidence, actor, version, **fields):
     _require(actor, EDITOR_PERMISSION)
     unknown = set(fields) - set(EVIDENCE_FIELDS)
@@ -413,9 +416,9 @@ def change_evidence(*, evidence, actor, version, **fields):
     _mark_draft(claim, actor)
     _commit(claim, actor, Kind.EVIDENCE_CHANGED, changes={"evidence_id": [evidence.pk, evidence.pk], **changes})
     return evidence
+change_evidence = operation(change_evidence)
 
 
-@operation
 def remove_evidence(*, evidence, actor, version):
     _require(actor, EDITOR_PERMISSION)
     claim = _lock(evidence.claim, version)
@@ -424,6 +427,7 @@ def remove_evidence(*, evidence, actor, version):
     summary = _evidence_summary(evidence)
     _remove_item(claim, actor, evidence)
     return _commit(claim, actor, Kind.EVIDENCE_REMOVED, changes={"evidence": [summary, None]})
+remove_evidence = operation(remove_evidence)
 
 
 def _evidence_summary(evidence):
@@ -435,7 +439,6 @@ def _evidence_summary(evidence):
 # Verdicts and review.
 
 
-@operation
 def propose_verdict(*, claim, actor, version, rating, summary, analysis="", correction_note=""):
     """researching → in_review with a new verdict. Needs a rating, a summary and at least one evidence item."""
     _require(actor, EDITOR_PERMISSION)
@@ -459,9 +462,9 @@ def propose_verdict(*, claim, actor, version, rating, summary, analysis="", corr
     )
     _commit(claim, actor, Kind.VERDICT_PROPOSED, to_status=Status.IN_REVIEW, verdict=verdict, at=now)
     return verdict
+propose_verdict = operation(propose_verdict)
 
 
-@operation
 def approve(*, claim, actor, version, note="", correction_note=""):
     """Sign off the pending verdict. The last required approval publishes it; when it replaces a published
     verdict that is a correction, and a correction note (from the proposal or given here) is required."""
@@ -481,6 +484,7 @@ def approve(*, claim, actor, version, note="", correction_note=""):
     if approvals.values("actor").distinct().count() + 1 < settings.REQUIRED_APPROVALS:
         return _commit(claim, actor, Kind.APPROVED, verdict=verdict, note=(note or "").strip())
     return _publish(claim, actor, verdict, note=note, correction_note=correction_note)
+approve = operation(approve)
 
 
 def _publish(claim, actor, verdict, *, note, correction_note):
@@ -505,7 +509,6 @@ def _publish(claim, actor, verdict, *, note, correction_note):
                    changes=changes)
 
 
-@operation
 def send_back(*, claim, actor, version, note):
     """in_review → researching, with the reviewer's note for the proposer."""
     _require(actor, REVIEWER_PERMISSION)
@@ -514,9 +517,9 @@ def send_back(*, claim, actor, version, note):
     note = _required_text(note, field="note", what="A note for the proposer")
     return _commit(claim, actor, Kind.SENT_BACK, to_status=Status.RESEARCHING, verdict=_pending_verdict(claim),
                    note=note)
+send_back = operation(send_back)
 
 
-@operation
 def reopen(*, claim, actor, version, reason):
     """published → researching (the published verdict stays public until a correction replaces it);
     closed → new."""
@@ -529,9 +532,9 @@ def reopen(*, claim, actor, version, reason):
         claim.close_reason, claim.duplicate_of = "", None
         return _commit(claim, actor, Kind.REOPENED, to_status=Status.NEW, note=reason, changes=changes)
     return _commit(claim, actor, Kind.REOPENED, to_status=Status.RESEARCHING, note=reason)
+reopen = operation(reopen)
 
 
-@operation
 def close(*, claim, actor, version, reason, note="", duplicate_of=None):
     """new or researching → closed, as not checkable, a duplicate (of ``duplicate_of``) or out of scope."""
     _require(actor, REVIEWER_PERMISSION)
@@ -554,6 +557,7 @@ def close(*, claim, actor, version, reason, note="", duplicate_of=None):
     if duplicate_of is not None:
         changes["duplicate_of"] = [None, duplicate_of.pk]
     return _commit(claim, actor, Kind.CLOSED, to_status=Status.CLOSED, note=(note or "").strip(), changes=changes)
+close = operation(close)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -561,7 +565,6 @@ def close(*, claim, actor, version, reason, note="", duplicate_of=None):
 # new or removed appearance is a draft like any other change.
 
 
-@operation
 def add_appearance(*, claim, actor, version, url, outlet="", seen_on=None, archived_url=""):
     _require(actor, EDITOR_PERMISSION)
     claim = _lock(claim, version)
@@ -579,9 +582,9 @@ def add_appearance(*, claim, actor, version, url, outlet="", seen_on=None, archi
     _commit(claim, actor, Kind.EDITED, changes={"appearance": [None, _appearance_summary(appearance)]},
             note=DRAFT_NOTE if _is_drafting(claim) else "")
     return appearance
+add_appearance = operation(add_appearance)
 
 
-@operation
 def remove_appearance(*, appearance, actor, version):
     _require(actor, EDITOR_PERMISSION)
     claim = _lock(appearance.claim, version)
@@ -592,6 +595,7 @@ def remove_appearance(*, appearance, actor, version):
     _remove_item(claim, actor, appearance)
     return _commit(claim, actor, Kind.EDITED, changes={"appearance": [summary, None]},
                    note=DRAFT_NOTE if _is_drafting(claim) else "")
+remove_appearance = operation(remove_appearance)
 
 
 def _appearance_summary(appearance):
@@ -763,7 +767,6 @@ def _approve_items(claim):
     return changes
 
 
-@operation
 def approve_update(*, claim, actor, version, note):
     """Publish a public claim's draft: its changed wording, links, evidence or appearances. A reviewer who
     made none of the changes approves it, ``REQUIRED_APPROVALS`` times; the last approval makes it public
@@ -787,9 +790,9 @@ def approve_update(*, claim, actor, version, note):
     changes = _apply_draft(claim)
     return _commit(claim, actor, Kind.UPDATED, verdict=claim.published_verdict, note=note, changes=changes,
                    public=True)
+approve_update = operation(approve_update)
 
 
-@operation
 def discard_draft(*, claim, actor, version):
     """Throw a public claim's draft away: its fields, evidence and appearances go back to what readers see."""
     _require(actor, EDITOR_PERMISSION)
@@ -807,6 +810,7 @@ def discard_draft(*, claim, actor, version):
             item.save()
     claim.draft = None
     return _commit(claim, actor, Kind.EDITED, changes=changes, note="Draft discarded: back to the public version.")
+discard_draft = operation(discard_draft)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -814,7 +818,6 @@ def discard_draft(*, claim, actor, version):
 # verdict, never publish, and never put a claim in a desk queue.
 
 
-@operation
 def record_checked_elsewhere(*, actor, claims=(), notes=()):
     """Claims known from other publishers' fact-checks, many at once (an import is thousands of them).
 
@@ -850,6 +853,7 @@ def record_checked_elsewhere(*, actor, claims=(), notes=()):
         Claim.objects.filter(pk__in=ids).update(version=models.F("version") + 1, updated_at=now)
     _insert(ClaimEvent, events)
     return claims
+record_checked_elsewhere = operation(record_checked_elsewhere)
 
 
 def _insert(model, objects):
