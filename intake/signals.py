@@ -4,7 +4,7 @@ fills in any that a failure left out."""
 
 import logging
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_save
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,9 @@ def _on_claim_saved(sender, instance, raw=False, **kwargs):
 
         try:
             store_claim_embeddings(Claim.objects.filter(pk=claim_id))
+        except DatabaseError as exc:  # an outage: one line, not a traceback per claim; the sweep embeds it later
+            logger.warning("could not embed claim %s: the database is unavailable (%s)", claim_id,
+                           str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         except Exception:  # the claim is saved; its vector can be rebuilt by embed_claims
             logger.exception("could not embed claim %s", claim_id)
 

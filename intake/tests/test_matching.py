@@ -111,3 +111,23 @@ def test_claims_created_in_bulk_get_vectors_from_the_sweep(register, reviewer):
     assert first.object_id == imported.pk
     [sentence] = analysis.analyse_sentences(["Mobile phone masts are spreading the coronavirus"])
     assert sentence["matches"][0]["origin"] == "other_publisher"
+
+
+def test_an_outage_while_embedding_logs_one_line_not_a_traceback(editor, caplog, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
+    """The fault test reads the server's log for tracebacks: an outage is expected, and the sweep embeds later."""
+    from django.db import OperationalError
+
+    from claims.tests.factories import new_claim
+    from intake import matching
+
+    def down(claims):
+        raise OperationalError("couldn't get a connection after 1.00 sec")
+
+    monkeypatch.setattr(matching, "store_claim_embeddings", down)
+    with caplog.at_level("WARNING", logger="intake.signals"), django_capture_on_commit_callbacks(execute=True):
+        claim = new_claim(actor=editor, text="Assets total 210 billion euros")
+    records = [r for r in caplog.records if r.name == "intake.signals"]
+    assert [r.getMessage() for r in records] == [
+        f"could not embed claim {claim.pk}: the database is unavailable (couldn't get a connection after 1.00 sec)"]
+    assert records[0].exc_info is None
