@@ -355,3 +355,22 @@ def test_a_draft_appearance_is_not_public_and_the_admin_cannot_add_one(public_cl
     assert "Elsewhere" in anonymous.get(public_claim.get_absolute_url()).content.decode()
     assert claim.approved is None  # the instance the operation returned; the row is approved now
     assert Appearance.objects.get(pk=claim.pk).approved["outlet"] == "Elsewhere"
+
+
+def test_the_desk_removes_an_appearance_as_a_draft(public_claim, editor, reviewer, other_reviewer, client,
+                                                   anonymous):
+    claim = public_claim
+    appearance = workflow.add_appearance(claim=claim, actor=editor, version=claim.version,
+                                         url="https://elsewhere.example/post", outlet="Elsewhere")
+    claim.refresh_from_db()
+    claim = workflow.approve_update(claim=claim, actor=other_reviewer, version=claim.version, note="Spread.")
+    client.force_login(editor)
+    stale = client.post(reverse("desk:appearance_remove", args=[claim.pk, appearance.pk]),
+                        {"version": claim.version - 1}, follow=True)
+    assert "Nothing was removed" in stale.content.decode()
+    response = client.post(reverse("desk:appearance_remove", args=[claim.pk, appearance.pk]),
+                           {"version": claim.version})
+    assert response.status_code == 302 and response["Location"].endswith("#appearances")
+    assert Appearance.objects.get(pk=appearance.pk).removed  # still public until a reviewer approves
+    assert "Elsewhere" in anonymous.get(claim.get_absolute_url()).content.decode()
+    assert client.get(claim.get_desk_url()).context["appearances"] == []

@@ -305,17 +305,24 @@ def _evidence_conflict(request, claim, form, exc):
 @require_POST
 def evidence_remove(request, pk, evidence_pk):
     evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=evidence_pk, claim_id=pk)
+    return _remove(request, evidence.claim, "evidence", f"Evidence “{evidence.title}” removed.",
+                   lambda version: workflow.remove_evidence(evidence=evidence, actor=request.user, version=version))
+
+
+def _remove(request, claim, anchor, success, remove):
+    """A remove button's POST: ``remove(version)`` through the workflow, then back to the claim page's
+    ``anchor`` with what happened (a refusal as an error message: the button has no form to show it on)."""
     form = VersionedForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Nothing was removed: reload the claim page and try again.")
     else:
         try:
-            workflow.remove_evidence(evidence=evidence, actor=request.user, version=form.cleaned_data["version"])
+            remove(form.cleaned_data["version"])
         except workflow.WorkflowError as exc:
             messages.error(request, f"Nothing was removed. {exc.message}")
         else:
-            messages.success(request, f"Evidence “{evidence.title}” removed.")
-    return redirect(f"{evidence.claim.get_desk_url()}#evidence")
+            messages.success(request, success)
+    return redirect(f"{claim.get_desk_url()}#{anchor}")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -417,18 +424,9 @@ def appearance_add(request, pk):
 @require_POST
 def appearance_remove(request, pk, appearance_pk):
     appearance = get_object_or_404(Appearance.objects.select_related("claim"), pk=appearance_pk, claim_id=pk)
-    form = VersionedForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Nothing was removed: reload the claim page and try again.")
-    else:
-        try:
-            workflow.remove_appearance(appearance=appearance, actor=request.user,
-                                       version=form.cleaned_data["version"])
-        except workflow.WorkflowError as exc:
-            messages.error(request, f"Nothing was removed. {exc.message}")
-        else:
-            messages.success(request, "Appearance removed.")
-    return redirect(f"{appearance.claim.get_desk_url()}#appearances")
+    return _remove(request, appearance.claim, "appearances", "Appearance removed.",
+                   lambda version: workflow.remove_appearance(appearance=appearance, actor=request.user,
+                                                              version=version))
 
 
 @reviewer_view
