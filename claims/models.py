@@ -351,6 +351,21 @@ class ClaimQuerySet(models.QuerySet):
         found = search.matching(self, q)
         return self.none() if found is None else found.order_by("-search_rank", "-id")
 
+    def public_search_page(self, q, *, offset, limit):
+        """(claims, total): published claims matching ``q``, ``limit`` of them from ``offset`` on in
+        ``search``'s order, and how many match in all; the public index's search without other filters.
+        PostgreSQL ranks in the search table alone and reads only the page's claims (search.ranked_published),
+        in one query with the total; elsewhere it is ``public().search(q)`` sliced and counted."""
+        if connection.vendor != "postgresql":
+            found = self.public().search(q)
+            return list(found[offset : offset + limit]), found.count()
+        ranked = search.ranked_published(q, offset=offset, limit=limit)
+        if ranked is None:
+            return [], 0
+        ids, total = ranked
+        rows = self.public().in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows], total
+
     def similar_to(self, text, *, limit=5, exclude=None):
         """Claims whose text looks like ``text``: the desk's near-duplicate warning while capturing a claim,
         and the API's duplicate suggestions. Returns a list, best first, each with ``.similarity`` 0..1.
@@ -752,6 +767,9 @@ class ClaimSearch(models.Model):
 
     claim = models.OneToOneField(Claim, on_delete=models.CASCADE, primary_key=True, related_name="+")
     document = SearchVectorField(null=True)
+    # PostgreSQL: published_verdict_id IS NOT NULL, as Claim.objects.public() tests it, kept by the same trigger
+    # (migration 0015), so that a public search ranks its matches in this table alone (search.ranked_published).
+    published = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         default_permissions = ()

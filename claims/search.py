@@ -136,6 +136,33 @@ def matching(claims, q):
     )
 
 
+def ranked_published(q, *, offset, limit):
+    """PostgreSQL: ([ids], total) of the published claims matching ``q``, ``limit`` of them from ``offset`` on,
+    in ``matching``'s order (rank, then newest id), with how many match in all; None when ``q`` has no words.
+
+    One query, on the search table alone: its ``published`` flag (migration 0015) says what
+    ``Claim.objects.public()`` would, and the rank is computed from the row the match already read, so no
+    claim row is read for a match that does not make the page. ``matching`` over ``public()`` reads the claim's
+    row and the search row again for every match: at 1M claims, 40 ms against 10 for a two-word query."""
+    if not terms(q):
+        return None
+    words, params = pg_tsquery(q)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT claim_id, count(*) OVER () FROM ("
+            f"  SELECT claim_id, ts_rank(document, {words}) + CASE WHEN document @@ phraseto_tsquery(%s::regconfig, %s)"
+            f"  THEN 1000 ELSE 0 END AS rank FROM claims_claimsearch WHERE published AND document @@ {words}"
+            f") AS found ORDER BY rank DESC, claim_id DESC LIMIT %s OFFSET %s",
+            [*params, (query_configs(q) or ["simple"])[0], q, *params, limit, offset],
+        )
+        rows = cursor.fetchall()
+        if rows or not offset:
+            return [pk for pk, _ in rows], rows[0][1] if rows else 0
+        # Past the last page: the window counted nothing, so count.
+        cursor.execute(f"SELECT count(*) FROM claims_claimsearch WHERE published AND document @@ {words}", params)
+        return [], cursor.fetchone()[0]
+
+
 # Duplicate candidates come from the query's distinctive words, as a search engine's "more like this" picks
 # them (the rule is ``distinctive`` below; each engine says how many claims hold each word):
 # - any of the rarest words (at most DISTINCTIVE_TERMS), taken rarest first while together they reach at

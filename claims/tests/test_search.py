@@ -146,3 +146,72 @@ def test_the_distinctive_word_rule(counts, total, expected):
     from claims import search
 
     assert search.distinctive(counts, total=total, terms=3, pool=10) == expected
+
+
+@pytest.fixture
+def ranked_archive(editor, reviewer):
+    """Published claims that tie and differ in rank, an exact phrase, and unpublished ones that match too."""
+    published = [published_claim(actor=editor, approver=reviewer, text=text) for text in (
+        "Frozen assets stay in Belgium", "The assets were frozen twice, frozen assets said the bank",
+        "Frozen assets of the central bank", "Assets are not frozen", "Nothing about it at all",
+        "frozen ASSETS again", "More frozen assets, in euros",
+    )]
+    new_claim(actor=editor, text="Frozen assets still in research")
+    researching_claim(actor=editor, text="Frozen assets of a claim in research")
+    return published
+
+
+@pytest.mark.parametrize("q", ["frozen assets", "assets", "frozen", "bank frozen", "nowhere", "'", "WHO"])
+def test_the_public_search_page_is_the_public_search_sliced(ranked_archive, q):
+    """Both engines: public_search_page gives search()'s order and total, page by page, published claims only."""
+    expected = [claim.pk for claim in Claim.objects.public().search(q)]
+    for offset in range(0, len(expected) + 3, 2):
+        rows, total = Claim.objects.cards().public_search_page(q, offset=offset, limit=2)
+        assert [claim.pk for claim in rows] == expected[offset:offset + 2]
+        assert total == len(expected)
+    assert all(claim.published_verdict for claim in rows)
+
+
+def test_the_public_search_page_has_nothing_for_a_query_without_words(ranked_archive):
+    assert Claim.objects.public_search_page("  ·· ", offset=0, limit=20) == ([], 0)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search table's published flag is PostgreSQL's")
+def test_the_search_tables_published_flag_follows_the_claim(editor, reviewer, other_reviewer):
+    def flag(claim):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT published FROM claims_claimsearch WHERE claim_id = %s", [claim.pk])
+            return cursor.fetchone()[0]
+
+    claim = researching_claim(actor=editor)
+    assert flag(claim) is False
+    claim = published_claim(actor=editor, approver=reviewer)
+    assert flag(claim) is True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM claims_claimsearch s JOIN claims_claim c ON c.id = s.claim_id "
+                       "WHERE s.published <> (c.published_verdict_id IS NOT NULL)")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_the_public_index_searches_in_two_queries_and_keeps_paging(anonymous, ranked_archive, settings,
+                                                                  django_assert_num_queries):
+    from claims.views import public as public_views
+
+    settings.PUBLIC_DATA_CACHE = True
+    anonymous.get("/claims/?q=frozen")  # the filter options, into the data cache
+    expected = [claim.pk for claim in Claim.objects.public().search("frozen")]
+    original = public_views.PAGE_SIZE
+    public_views.PAGE_SIZE = 2
+    try:
+        # PostgreSQL: the ranked page of ids with the total, then those claims; SQLite: the page, the count
+        with django_assert_num_queries(2):
+            second = anonymous.get("/claims/?q=frozen&page=2")
+        past_the_end = anonymous.get("/claims/?q=frozen&page=99")
+        garbage = anonymous.get("/claims/?q=frozen&page=x" + "9" * 5000)
+    finally:
+        public_views.PAGE_SIZE = original
+    assert [c.pk for c in second.context["page"].object_list] == expected[2:4]
+    assert second.context["page"].paginator.count == len(expected)
+    last = past_the_end.context["page"]
+    assert last.number == last.paginator.num_pages and [c.pk for c in last.object_list] == expected[4:6]
+    assert garbage.context["page"].number == 1

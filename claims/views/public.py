@@ -9,7 +9,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -142,6 +142,22 @@ def _page(request, queryset, *, count_key):
     return _Paginator(queryset, PAGE_SIZE, count_key=count_key).get_page(request.GET.get("page"))
 
 
+def _search_page(request, public, q):
+    """A page of a search with no other filter, as ``_page`` numbers it (an invalid number is the first page, one
+    past the end the last), read with its total in one query (ClaimQuerySet.public_search_page)."""
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except (TypeError, ValueError):
+        number = 1
+    number = min(number, 10**6)  # past any archive's last page; keeps the offset a small integer
+    rows, total = public.public_search_page(q, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    paginator = Paginator(range(total), PAGE_SIZE)
+    if not rows and number > paginator.num_pages:
+        number = paginator.num_pages
+        rows, total = public.public_search_page(q, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    return Page(rows, number, paginator)
+
+
 def _newest_first(request, queryset, *, count_key):
     """A newest-first list: by keyset (``?before=``/``?after=``), the links the pages give; a ``?page=``
     number still answers, as DESIGN.md's URL map has it (deep numbered pages read ids first)."""
@@ -196,7 +212,12 @@ def claim_index(request):
         chips.append({"name": "source", "label": "Source", "value": source.title if source else "unknown source"})
     count_key = f"index:{q}:{sorted(selected.items())}"
     # Search results come by relevance, in numbered pages; everything else newest first.
-    page = _page(request, claims, count_key=count_key) if q else _newest_first(request, claims, count_key=count_key)
+    if q and not selected:
+        page = _search_page(request, public.cards(), q)
+    elif q:
+        page = _page(request, claims, count_key=count_key)
+    else:
+        page = _newest_first(request, claims, count_key=count_key)
     return render(request, "public/claim_index.html", {
         "page": page, "q": q, "options": options, "selected": selected, "chips": chips,
     })

@@ -247,8 +247,9 @@ class Command(BaseCommand):
             if connection.vendor == "postgresql":
                 self.stdout.write("  indexing for search …")
                 cursor.execute(
-                    "INSERT INTO claims_claimsearch (claim_id, document) SELECT id, "
-                    "claims_search_document(text, quote, claimant_id, published_verdict_id, language) FROM claims_claim"
+                    "INSERT INTO claims_claimsearch (claim_id, document, published) SELECT id, "
+                    "claims_search_document(text, quote, claimant_id, published_verdict_id, language), "
+                    "published_verdict_id IS NOT NULL FROM claims_claim"
                 )
                 cursor.execute("ALTER TABLE claims_claim ENABLE TRIGGER claim_search_reindex")
             for sql in connection.ops.sequence_reset_sql(self.style, [Claim, Verdict, Evidence, ClaimEvent]):
