@@ -28,7 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from claims import workflow
 from claims.middleware import breaker
-from claims.models import Appearance, Claim, Evidence
+from claims.models import Claim, Evidence
 from claims.tests.conftest import *  # noqa: F403 - the personas and the shared autouse fixtures
 from claims.tests.factories import (
     ClaimantFactory,
@@ -119,10 +119,10 @@ def world(editor, other_editor, reviewer, other_reviewer, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     lavrov = ClaimantFactory(name="Sergey Lavrov", slug="lavrov", description="Russian Foreign Minister",
-                             same_as="https://en.wikipedia.org/wiki/Sergey_Lavrov")
+                             same_as="https://en.wikipedia.org/wiki/Sergey_Lavrov#career#1990s")
     summit = TopicFactory(name="Budapest summit", slug="summit")
     source = SourceFactory(
-        title="Briefing on the cancelled Budapest summit", url="https://news.example/briefing", author="",
+        title="Briefing on the cancelled Budapest summit", url="https://news.example/briefing?id={42}|a", author="",
         published_on=datetime.date(2025, 10, 22),
         text="The minister spoke at length. Europe is sitting on three hundred billion euros of our money. "
              "Unemployment fell by 40 percent last year. We will see what happens.",
@@ -136,21 +136,24 @@ def world(editor, other_editor, reviewer, other_reviewer, settings, tmp_path):
     for title, stance, withheld in [("Euroclear results", Evidence.Stance.REFUTES, False),
                                     ("Central-bank official", Evidence.Stance.SUPPORTS, True)]:
         workflow.add_evidence(claim=corrected, actor=editor, version=corrected.version, title=title, stance=stance,
-                              url=f"https://evidence.example/{stance}", publisher="Euroclear",
+                              url=f"https://evidence.example/{stance}?q=a|b&p=%zz", publisher="Euroclear",
                               archived_url="" if withheld else "https://archive.example/euroclear",
                               note="What this shows.", withheld=withheld,
                               withheld_reason="Protects an official" if withheld else "")
         corrected.refresh_from_db()
     workflow.add_appearance(claim=corrected, actor=editor, version=corrected.version,
-                            url="https://social.example/post/1", outlet="Telegram", seen_on=datetime.date(2025, 10, 23))
+                            url="https://social.example/post/1^2", outlet="Telegram",
+                            seen_on=datetime.date(2025, 10, 23))
     corrected.refresh_from_db()
     workflow.propose_verdict(claim=corrected, actor=editor, version=corrected.version, rating=rating("false"),
-                             summary="Euroclear holds about €185bn.", analysis="## Figures\n\n- **€185bn**")
+                             summary="Euroclear holds about €185bn.", analysis="### Figures\n\n- **€185bn**")
     corrected.refresh_from_db()
     corrected = workflow.approve(claim=corrected, actor=reviewer, version=corrected.version)
     corrected = workflow.reopen(claim=corrected, actor=reviewer, version=corrected.version, reason="New report")
     workflow.propose_verdict(claim=corrected, actor=editor, version=corrected.version, rating=rating("mostly-false"),
-                             summary="Only part of it is in Europe.", analysis="Euroclear now counts **€194bn**.",
+                             summary="Only part of it is in Europe.",
+                             analysis="Euroclear [now counts](https://euroclear.example/r|2025) **€194bn**, not what "
+                                      "[this](javascript:alert(1)) says.",
                              correction_note="Euroclear’s autumn report raised its figure.")
     corrected.refresh_from_db()
     corrected = workflow.approve(claim=corrected, actor=reviewer, version=corrected.version)
@@ -174,25 +177,26 @@ def world(editor, other_editor, reviewer, other_reviewer, settings, tmp_path):
                                reason=Claim.CloseReason.DUPLICATE, duplicate_of=researching)
 
     # Others' fact-checks: one of a claim of theirs only, one of our published claim.
-    out, err = run_import(write(tmp_path, [google_claim(1), google_claim(2, text=updated.text)]))
+    theirs = google_claim(1)
+    theirs["claimReview"][0]["url"] = "https://fullfact.org/checks/1?from=a|b"
+    out, err = run_import(write(tmp_path, [theirs, google_claim(2, text=updated.text)]))
     assert "imported" in out, (out, err)
     elsewhere = Claim.objects.exclude(pk__in=[c.pk for c in (corrected, updated, in_review, researching, tip,
                                                              duplicate)]).get()
 
     euroclear = Evidence.objects.get(claim=corrected, withheld=False)
     capture = make_capture(euroclear.url, evidence=euroclear)
-    Link.objects.update_or_create(url="https://evidence.example/gone", defaults={
+    Link.objects.update_or_create(url="https://evidence.example/gone{1}", defaults={
         "health": Link.Health.BROKEN, "consecutive_failures": 3, "status": 404})
-    workflow.add_evidence(claim=researching, actor=editor, version=researching.version, title="Gone",
-                          url="https://evidence.example/gone", stance=Evidence.Stance.CONTEXT)
+    gone = workflow.add_evidence(claim=researching, actor=editor, version=researching.version, title="Gone",
+                                 url="https://evidence.example/gone{1}", stance=Evidence.Stance.CONTEXT)
     researching.refresh_from_db()
     notifying.notify(recipient=editor, kind=Kind.ASSIGNED, key="v", title=f"Claim {researching.pk} for you",
                      claim=researching, url=researching.get_desk_url())
     return {
         "corrected": corrected, "updated": updated, "in_review": in_review, "researching": researching, "tip": tip,
         "duplicate": duplicate, "elsewhere": elsewhere, "source": source, "claimant": lavrov, "topic": summit,
-        "evidence": euroclear, "appearance": Appearance.objects.filter(claim=corrected).first(), "capture": capture,
-        "editor": editor, "reviewer": reviewer,
+        "evidence": euroclear, "gone": gone, "capture": capture, "editor": editor, "reviewer": reviewer,
     }
 
 
@@ -248,7 +252,7 @@ def pages(world):
         Page("desk dashboard", "/desk/", who="editor"),
         Page("desk dashboard, reviewer", "/desk/", who="reviewer"),
         Page("desk refused (not an editor)", "/desk/", who="reader", status=403),
-        Page("capture a claim", "/desk/claims/new/?source={}&quote=Europe&quote_start=30".format(src.pk),
+        Page("capture a claim", f"/desk/claims/new/?source={src.pk}&quote=Europe&quote_start=30",
              who="editor"),
         Page("capture a claim with errors", "/desk/claims/new/", who="editor", method="post",
              data={"text": "", "new_source_url": BAD_URL, "claim_date": "yesterday", "language": "??"}),
@@ -264,9 +268,10 @@ def pages(world):
              data={"version": 1, "text": "Rubio and Lavrov spoke", "language": "en"}),
         Page("evidence add with errors", desk.format(r.pk) + "evidence/", who="editor", method="post",
              data={"version": r.version, "title": "", "url": BAD_URL, "archived_url": "ftp://x", "withheld": "on"}),
-        Page("evidence edit", desk.format(c.pk) + f"evidence/{ev.pk}/", who="editor"),
-        Page("evidence edit with errors", desk.format(c.pk) + f"evidence/{ev.pk}/", who="editor", method="post",
-             data={"version": c.version, "title": "", "url": BAD_URL, "stance": "refutes"}),
+        Page("evidence edit, closed to changes", desk.format(c.pk) + f"evidence/{ev.pk}/", who="editor"),
+        Page("evidence edit", desk.format(r.pk) + f"evidence/{world['gone'].pk}/", who="editor"),
+        Page("evidence edit with errors", desk.format(r.pk) + f"evidence/{world['gone'].pk}/", who="editor",
+             method="post", data={"version": r.version, "title": "", "url": BAD_URL, "stance": "refutes"}),
         Page("verdict with errors", desk.format(r.pk) + "verdict/", who="editor", method="post",
              data={"version": r.version, "summary": ""}),
         Page("verdict preview", desk.format(r.pk) + "verdict/", who="editor", method="post",
@@ -294,7 +299,7 @@ def pages(world):
         Page("source, annotated", f"/desk/sources/{src.pk}/annotated/", who="editor"),
         Page("intake workspace", f"/desk/sources/{src.pk}/intake/", who="editor"),
         Page("intake workspace with errors", f"/desk/sources/{src.pk}/intake/", who="editor", method="post",
-             data={"text": ""}),
+             data={"text": "", "url": "not a web address"}),
         Page("claimants", "/desk/claimants/?q=lav", who="editor"),
         Page("new claimant", "/desk/claimants/new/", who="editor"),
         Page("claimant with errors", f"/desk/claimants/{who.pk}/", who="editor", method="post",
@@ -376,6 +381,8 @@ def test_every_page_type_is_valid_html(world, tmp_path):
             status = page.status
         if response.status_code != status:
             unexpected.append(f"{page.label}: {page.method.upper()} {page.path} answered {response.status_code}")
+        if "with errors" in page.label and b'class="errorlist' not in response.content:
+            unexpected.append(f"{page.label}: the form came back without its errors")
         documents[page.label] = response
     for label, response in error_pages(world):
         if response.status_code != int(label[:3]):
