@@ -16,7 +16,7 @@ from django.utils.text import normalize_newlines
 
 from idempotency.keys import key_field
 
-from . import workflow
+from . import rendering, workflow
 from .models import MAX_ID, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url, limit
 from .reference import new_claimant, source_at, unique_slug
 
@@ -34,9 +34,23 @@ TEXT_TOO_LONG = (
 NOTE_LIMIT = limit(ClaimEvent, "note")
 
 
+class WebAddressInput(forms.URLInput):
+    """``<input type="url">`` while its value is a valid web address. A value the form refused comes back in a
+    plain text input: the editor's typing is kept to correct, and the page stays valid HTML (a type=url input's
+    value must be a URL; a browser would also refuse to send the form again)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        typed = context["widget"]["value"]
+        if typed and rendering.href(typed) != typed.strip():
+            context["widget"]["type"] = "text"
+        return context
+
+
 class HttpURLFormField(forms.URLField):
     """A web address, http(s) only: a javascript: or data: link would run in a reader's browser."""
 
+    widget = WebAddressInput
     default_validators = [http_url]
     # A form field's own messages replace its validators' messages of the same code.
     default_error_messages = {"invalid": http_url.message}
@@ -45,6 +59,9 @@ class HttpURLFormField(forms.URLField):
         kwargs.setdefault("assume_scheme", "https")
         kwargs.setdefault("max_length", 500)
         super().__init__(**kwargs)
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class ISODateInput(forms.DateInput):
@@ -56,6 +73,14 @@ class ISODateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+    def get_context(self, name, value, attrs):
+        # A refused value ("last week") comes back in a text input, kept to correct: a date input's value must
+        # be a date, and the browser would show the field empty.
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["value"] and not ISO_DATE.fullmatch(str(context["widget"]["value"])):
+            context["widget"]["type"] = "text"
+        return context
 
 
 class MultilineField(forms.CharField):
@@ -362,7 +387,7 @@ class AppearanceForm(VersionedForm):
 
     url = HttpURLFormField(required=False, label="Web address", help_text="e.g. https://social.example/post/1")
     outlet = forms.CharField(max_length=200, required=False, help_text="e.g. Telegram channel of the ministry")
-    seen_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    seen_on = forms.DateField(required=False, widget=ISODateInput(),
                               label="Seen on")
     archived_url = HttpURLFormField(required=False, label="Archived copy", help_text="e.g. a web.archive.org copy")
 
@@ -467,7 +492,7 @@ class ReaderTipForm(forms.Form):
     url = HttpURLFormField(
         required=False, label="Where did you see it? (web address)",
         error_messages={"invalid": "Enter a web address starting with http:// or https://."},
-        widget=forms.URLInput(attrs={"maxlength": 500, "placeholder": "https://"}),
+        widget=WebAddressInput(attrs={"maxlength": 500, "placeholder": "https://"}),
         help_text="A link to the post, article or video, if it is online.",
     )
     details = forms.CharField(

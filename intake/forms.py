@@ -1,5 +1,7 @@
 from django import forms
 
+from claims.forms import WebAddressInput
+
 from . import extract, limits
 
 
@@ -16,6 +18,7 @@ class SourceTextForm(forms.Form):
                              help_text="Plain text, HTML or PDF, up to 1 MB.")
 
     url = forms.URLField(required=False, assume_scheme="https", label="…or fetch it from its address",
+                         widget=WebAddressInput,
                          help_text="e.g. https://example.org/2025/10/lavrov: the page's main text is kept.")
 
     def clean(self):

@@ -1,6 +1,9 @@
+import datetime
+
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.timezone import template_localtime
 
 from claims import rendering
 
@@ -11,6 +14,21 @@ register = template.Library()
 def markdown_filter(text):
     """Render Markdown; the output is sanitised by nh3, so marking it safe is sound."""
     return SafeString(rendering.render_markdown(text))
+
+
+@register.filter(name="href")
+def href_filter(url):
+    """An http(s) address as a valid link target, or "" (claims/rendering.py's ``href``)."""
+    return rendering.href(url)
+
+
+@register.filter
+def timestamp(value):
+    """A date or time for a ``<time datetime>`` attribute: ISO 8601 to the second, in the page's time zone.
+    Django's ``date:'c'`` writes microseconds, and the HTML standard allows at most three digits there."""
+    if isinstance(value, datetime.datetime):
+        return template_localtime(value).replace(microsecond=0).isoformat()
+    return value.isoformat() if isinstance(value, datetime.date) else ""
 
 
 @register.simple_tag

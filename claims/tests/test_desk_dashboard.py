@@ -41,7 +41,7 @@ def test_each_queue_lists_its_claims_with_a_count(reviewer_client, editor, revie
     assert [c.pk for c in queue(response, "published").rows] == [published.pk]
     html = response.content.decode()
     assert "Reader tip" in html and "Unattributed" in html
-    assert 'aria-label="2 claims">2</span>' in html
+    assert '<span class="count" aria-hidden="true">2</span><span class="visually-hidden">2 claims</span>' in html
 
 
 def test_editors_have_no_review_queue(editor_client, editor):
@@ -136,7 +136,8 @@ def test_a_long_queue_shows_a_capped_count_and_its_page_counts_in_full(editor_cl
     new = queue(response, "new")
     assert (new.count_label, new.capped, new.more) == ("3+", True, True)
     html = response.content.decode()
-    assert 'aria-label="more than 3 claims">3+</span>' in html
+    assert ('<span class="count" aria-hidden="true">3+</span><span class="visually-hidden">more than 3 claims</span>'
+            in html)
     assert "All 3+ in “New, including reader tips”" in html
     assert queue(response, "recheck").count_label == "0"
     full = editor_client.get(reverse("desk:dashboard"), {"queue": "new"})

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_safe
 
-from claims import caching, jsonld, workflow
+from claims import caching, jsonld, rendering, workflow
 from claims.addresses import client_ip
 from claims.forms import ReaderTipForm
 from claims.models import Claim, ClaimEvent, Evidence, Rating
@@ -38,9 +38,9 @@ STANCE_HEADINGS = {
 
 
 def _http(url):
-    """``url`` if it is an http(s) address, else "". The workflow refuses other schemes; this guards
-    the href of anything that reached the database another way."""
-    return url if url and url.lower().startswith(("http://", "https://")) else ""
+    """``url`` as a valid link if it is an http(s) address, else "". The workflow refuses other schemes; this
+    guards the href of anything that reached the database another way."""
+    return rendering.href(url)
 
 
 class _CachedCount:
