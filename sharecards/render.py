@@ -99,9 +99,11 @@ def fit_claim(text):
     the last line cut at a word and ended with an ellipsis."""
     width = WIDTH - 2 * MARGIN
     text = " ".join(text.split())
+    # Arabic and Hebrew quote with guillemets, which the bidi algorithm mirrors to open on the right.
+    quoted = f"«{text}»" if is_rtl(text) else f"“{text}”"
     for size in CLAIM_SIZES:
         face = font(size, bold=True)
-        lines = wrap(f"“{text}”", face, width)
+        lines = wrap(quoted, face, width)
         if len(lines) <= CLAIM_LINES:
             return face, lines
     kept = lines[: CLAIM_LINES]
