@@ -47,7 +47,7 @@ def highlight(text, q):
     """``text`` escaped, with each word starting like a word of the search ``q`` in ``<mark>``: search
     results show why they matched. Split on the raw text and escape every piece, so that neither the text
     nor the query can write markup (nor split an entity such as ``&amp;``)."""
-    words = sorted({w.casefold() for w in re.findall(r"\w+", q or "") if len(w) >= HIGHLIGHT_MIN},
+    words = sorted({w.lower() for w in re.findall(r"\w+", q or "") if len(w) >= HIGHLIGHT_MIN},
                    key=len, reverse=True)[:HIGHLIGHT_MAX_WORDS]
     if not words:
         return conditional_escape(text)

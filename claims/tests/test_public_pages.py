@@ -397,7 +397,7 @@ def test_corrected_claim_flags_the_correction_by_its_verdict_and_explains_it_bef
     # The verdict comes first (claim, badge, summary), flagged "Corrected" with a link down to the notice, which
     # comes straight after it, before the quote, the analysis and the evidence.
     verdict = main[main.index('class="verdict"'):main.index("</section>")]
-    assert f'<a class="flag flag--corrected" href="#correction-heading">Corrected <time' in verdict
+    assert '<a class="flag flag--corrected" href="#correction-heading">Corrected <time' in verdict
     assert main.index("Assets total 300 billion euros") < main.index('class="verdict"') \
         < main.index("correction-notice") < main.index("Who checked it")
     assert "Corrected, now rated Mostly false" in main and "Published, rated False" in main
