@@ -278,3 +278,14 @@ def test_the_filter_panel_folds_away_on_a_phone_and_opens_on_a_desktop(live_serv
     desktop = page_at(1280)
     desktop.goto(live_server.url + "/claims/")
     assert desktop.get_by_label("Rating").is_visible()
+
+
+def test_a_printed_fact_check_drops_navigation_and_sharing_and_writes_out_links(live_server, page_at, newsroom):
+    page = page_at(1280)
+    page.goto(live_server.url + newsroom.get_absolute_url())
+    page.emulate_media(media="print")
+    page.screenshot(path=SCREENS / "factcheck-print.png", full_page=True)
+    assert not page.locator(".share").is_visible() and not page.locator(".site-header .nav").is_visible()
+    assert page.locator(".verdict").is_visible() and page.locator(".related").is_visible()
+    after = page.evaluate("getComputedStyle(document.querySelector('.evidence a[href^=\"http\"]'), '::after').content")
+    assert "https://evidence.example/" in after
