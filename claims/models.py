@@ -209,9 +209,50 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def cards(self):
-        """Only what a claim card (public/includes/claim_card.html) shows: the claimant and the published verdict
-        with its rating. Lists of cards skip the source join that public() carries for the fact-check page."""
-        return self.select_related(None).select_related("claimant", "published_verdict__rating")
+        """Only what a claim card (public/includes/claim_card.html) shows: the claimant, the published verdict
+        with its rating, and the latest update or correction (``with_last_change``). Lists of cards skip the
+        source join that public() carries for the fact-check page."""
+        return self.select_related(None).select_related("claimant", "published_verdict__rating").with_last_change()
+
+    def with_last_change(self):
+        """Annotates ``last_change`` ("updated" or "corrected", else None) and ``last_change_at``: the latest
+        approved update or correction readers were told of, read through the event timeline index. Every
+        public card flags it, and the share card (sharecards) draws it."""
+        Kind = ClaimEvent.Kind
+        changes = ClaimEvent.objects.filter(
+            claim=models.OuterRef("pk"), public=True, kind__in=[Kind.UPDATED, Kind.CORRECTED]
+        ).order_by("-at", "-id")
+        return self.annotate(last_change=models.Subquery(changes.values("kind")[:1]),
+                             last_change_at=models.Subquery(changes.values("at")[:1]))
+
+    def related_to(self, claim, *, limit=4):
+        """Up to ``limit`` other claims related to ``claim``, as cards: a similar claim first (sharing its
+        distinctive words, see search.similar_candidates), then the same claimant's, then those sharing a
+        topic, newest first within each. On ``public()``: the fact-check page's "Related fact-checks".
+        Four queries whatever the archive's size (fewer for a claim without claimant or topics): the words'
+        counts, the similar claims, the claimant's and the topics' (each at most ``limit`` rows). A list."""
+        others = self.cards().exclude(pk=claim.pk)
+        newest = ("-published_at", "-id")
+        groups = []
+        found = search.similar_candidates(claim.text)
+        if found is not None:
+            ids, distance = found
+            similar = others.filter(id__in=ids)
+            similar = similar.alias(distance=distance).order_by("distance", *newest) if distance is not None \
+                else similar.order_by(*newest)
+            groups.append(similar[:limit])
+        if claim.claimant_id is not None:
+            groups.append(others.filter(claimant_id=claim.claimant_id).order_by(*newest)[:limit])
+        topic_ids = [topic.pk for topic in claim.topics.all()]
+        if topic_ids:
+            # EXISTS rather than a join: no DISTINCT, so the newest-first index can stop at ``limit`` rows.
+            shares_topic = Claim.topics.through.objects.filter(claim_id=models.OuterRef("pk"), topic_id__in=topic_ids)
+            groups.append(others.filter(models.Exists(shares_topic)).order_by(*newest)[:limit])
+        related = {}
+        for group in groups:
+            for other in group:
+                related.setdefault(other.pk, other)
+        return list(related.values())[:limit]
 
     def imported_from(self, review_url):
         """The claim imported from the ClaimReview at ``review_url`` (see SourceQuerySet.at for the exclude)."""

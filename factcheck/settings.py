@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "notifications",
     "reviews",  # fact-checks by others: the ClaimReview import
     "intake",
+    "sharecards",  # the share image (og:image) and share links of a fact-check page
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("readyz", ops.readyz, name="readyz"),
     # Fact-checks by others (the reviews app): theirs, on pages of their own.
     path("checked-elsewhere/", include("reviews.urls")),
+    path("", include("sharecards.urls")),  # /claims/<id>/card.png
     path("", include("claims.public_urls")),
 ]
 

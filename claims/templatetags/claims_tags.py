@@ -1,7 +1,8 @@
 import datetime
+import re
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
@@ -51,3 +52,25 @@ def option_list(choices, selected=""):
         "", '<option value="{}"{}>{}</option>',
         ((value, " selected" if value == selected else "", label) for value, label in choices.items()),
     )
+
+
+# Search words shorter than this are not marked (a lone "a" would light up every line).
+HIGHLIGHT_MIN = 2
+HIGHLIGHT_MAX_WORDS = 10
+
+
+@register.filter
+def highlight(text, q):
+    """``text`` escaped, with each word starting like a word of the search ``q`` in ``<mark>``: search
+    results show why they matched. Split on the raw text and escape every piece, so that neither the text
+    nor the query can write markup (nor split an entity such as ``&amp;``)."""
+    words = sorted({w.lower() for w in re.findall(r"\w+", q or "") if len(w) >= HIGHLIGHT_MIN},
+                   key=len, reverse=True)[:HIGHLIGHT_MAX_WORDS]
+    if not words:
+        return conditional_escape(text)
+    pattern = re.compile(r"\b((?:" + "|".join(map(re.escape, words)) + r")\w*)", re.IGNORECASE)
+    pieces = pattern.split(str(text))
+    return SafeString("".join(
+        f"<mark>{conditional_escape(piece)}</mark>" if index % 2 else conditional_escape(piece)
+        for index, piece in enumerate(pieces) if piece
+    ))

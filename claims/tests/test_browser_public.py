@@ -29,8 +29,8 @@ def _seeded(roles_and_ratings):
 def page_at(browser):
     contexts = []
 
-    def open_page(width):
-        context = browser.new_context(viewport={"width": width, "height": 900})
+    def open_page(width, height=900, **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, **options)
         contexts.append(context)
         return context.new_page()
 
@@ -121,6 +121,9 @@ def test_pages_at_phone_and_desktop_widths_are_accessible(live_server, page_at, 
         "methodology": "/methodology/",
         "submit": "/submit/",
         "claimant": "/claimants/lavrov/",
+        "topic": "/topics/summit/",
+        "source": f"/sources/{newsroom.source_id}/",
+        "index-search": "/claims/?q=frozen+assets",
         "not-found": "/no-such-page/",
     }
     problems = {}
@@ -214,3 +217,75 @@ def test_tip_form_happy_path_and_rate_limit(live_server, page_at, settings):
     assert page.get_by_label("The claim you want us to check").input_value() == "A third tip, one too many"
     assert Claim.objects.count() == 2
     cache.clear()
+
+
+def test_the_claim_and_verdict_are_above_the_fold_on_a_phone(live_server, page_at, newsroom):
+    """At 390 × 844 (a common phone), the claim, who said it, the verdict badge and its summary all show before
+    any scrolling, on the fullest page: topics, a long role, a correction."""
+    page = page_at(390, 844)
+    page.goto(live_server.url + newsroom.get_absolute_url())
+    page.screenshot(path=SCREENS / "factcheck-fold-phone.png")
+    for selector in (".factcheck__claim", ".factcheck__claimant", ".verdict .badge", ".verdict__summary", ".verdict"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None and box["y"] >= 0, selector
+        assert box["y"] + box["height"] <= 844, f"{selector} ends at {box['y'] + box['height']:.0f}px"
+    # The analysis and the evidence come after it.
+    verdict = page.locator(".verdict").bounding_box()
+    assert page.locator("#analysis-heading").bounding_box()["y"] > verdict["y"] + verdict["height"]
+    assert page.locator("#evidence-heading").bounding_box()["y"] > verdict["y"] + verdict["height"]
+
+
+def test_copy_link_copies_the_pages_address(live_server, page_at, newsroom):
+    page = page_at(1280, permissions=["clipboard-read", "clipboard-write"])
+    page.goto(live_server.url + newsroom.get_absolute_url())
+    page.get_by_role("link", name="Copy link").click()
+    assert page.get_by_role("status").filter(has_text="Link copied").is_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.endswith(newsroom.get_absolute_url())
+    assert page.url.endswith(newsroom.get_absolute_url())  # it did not navigate
+
+
+def test_copy_link_without_javascript_is_a_link_to_the_page(live_server, page_at, newsroom):
+    page = page_at(390, java_script_enabled=False)
+    page.goto(live_server.url + newsroom.get_absolute_url())
+    link = page.get_by_role("link", name="Copy link")
+    assert link.get_attribute("href").endswith(newsroom.get_absolute_url())
+
+
+def test_the_share_card_is_an_image_of_the_open_graph_size(live_server, page_at, newsroom):
+    page = page_at(1280)
+    page.goto(live_server.url + newsroom.get_absolute_url())
+    image = page.locator('meta[property="og:image"]').get_attribute("content")
+    path = image.split("://", 1)[1].split("/", 1)[1]
+    page.goto(f"{live_server.url}/{path}")
+    size = page.evaluate("[document.images[0].naturalWidth, document.images[0].naturalHeight]")
+    assert size == [1200, 630]
+    page.screenshot(path=SCREENS / "share-card.png")
+
+
+def test_the_filter_panel_folds_away_on_a_phone_and_opens_on_a_desktop(live_server, page_at, newsroom):
+    phone = page_at(390)
+    phone.goto(live_server.url + "/claims/")
+    assert not phone.get_by_label("Rating").is_visible()
+    assert phone.get_by_label("Search").first.is_visible()
+    phone.get_by_text("Filter by rating, who said it or topic").click()
+    phone.get_by_label("Rating").select_option("true")
+    phone.get_by_role("button", name="Show fact-checks").click()
+    phone.wait_for_url("**/claims/?**rating=true**")
+    assert phone.get_by_label("Rating").is_visible()  # open while a filter is on
+    assert phone.locator(".card").count() == 1
+
+    desktop = page_at(1280)
+    desktop.goto(live_server.url + "/claims/")
+    assert desktop.get_by_label("Rating").is_visible()
+
+
+def test_a_printed_fact_check_drops_navigation_and_sharing_and_writes_out_links(live_server, page_at, newsroom):
+    page = page_at(1280)
+    page.goto(live_server.url + newsroom.get_absolute_url())
+    page.emulate_media(media="print")
+    page.screenshot(path=SCREENS / "factcheck-print.png", full_page=True)
+    assert not page.locator(".share").is_visible() and not page.locator(".site-header .nav").is_visible()
+    assert page.locator(".verdict").is_visible() and page.locator(".related").is_visible()
+    after = page.evaluate("getComputedStyle(document.querySelector('.evidence a[href^=\"http\"]'), '::after').content")
+    assert "https://evidence.example/" in after

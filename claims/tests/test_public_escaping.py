@@ -66,8 +66,10 @@ def test_payloads_render_escaped_on_every_public_page(anonymous, hostile):
         assert response.status_code == 200, url
         body = response.content.decode()
         assert_inert(body, url)
-        # The only script elements are the site's own ClaimReview block.
-        assert len(re.findall(r"<script\b", body)) == (1 if url == hostile.get_absolute_url() else 0), url
+        # The only script elements are the site's own ClaimReview block and its own files.
+        inline = re.findall(r"<script\b(?![^>]*\bsrc=)", body)
+        assert len(inline) == (1 if url == hostile.get_absolute_url() else 0), url
+        assert all(src.startswith("/static/") for src in re.findall(r'<script\b[^>]*\bsrc="([^"]*)"', body)), url
 
 
 def test_payloads_show_as_text_where_readers_expect_them(anonymous, hostile):

@@ -200,10 +200,17 @@ def test_search_finds_nothing_unpublished(anonymous, world, name):
 
 def test_filters_naming_hidden_things_find_nothing_and_offer_nothing(anonymous, world):
     hidden = world["hidden_source"]
-    for query in ("claimant=hiddenclaimantmarker", "topic=hiddentopicmarker", f"source={hidden.pk}"):
+    response = anonymous.get(f"/claims/?source={hidden.pk}")
+    assert list(response.context["page"].object_list) == []
+    assert "HIDDENSOURCEMARKER" not in response.content.decode()
+    # A claimant or topic with nothing published is answered exactly as a made-up one: the filter is ignored,
+    # with no chip, so the answer confirms nothing.
+    for query in ("claimant=hiddenclaimantmarker", "topic=hiddentopicmarker"):
         response = anonymous.get(f"/claims/?{query}")
-        assert list(response.context["page"].object_list) == []
-        assert "HIDDENSOURCEMARKER" not in response.content.decode()
+        made_up = anonymous.get(f"/claims/?{query.split('=')[0]}=madeupmarker")
+        assert list(response.context["page"].object_list) == list(made_up.context["page"].object_list)
+        assert response.context["chips"] == made_up.context["chips"] == []
+        assert_clean(response.content.decode(), query)
     options = anonymous.get("/claims/").context["options"]
     assert "hiddenclaimantmarker" not in options["claimant"] and "hiddentopicmarker" not in options["topic"]
 

@@ -107,7 +107,9 @@ def test_index_lists_every_published_claim_newest_first(anonymous, spread):
     ("q=assets", None),
     ("q=assets&claimant=lavrov", "a"),
     ("rating=half-true", ""),
-    ("claimant=nobody-by-this-name", ""),
+    # Not a rating, claimant or topic with a published fact-check: ignored (below), so the list is the whole.
+    ("claimant=nobody-by-this-name", "dcba"),
+    ("rating=bogus", "dcba"),
 ])
 def test_index_filters_combine(anonymous, spread, query, expected):
     found = texts(anonymous.get(f"/claims/?{query}"))
@@ -145,6 +147,23 @@ def test_index_shows_each_active_filter_as_a_chip_that_removes_only_itself(anony
 
 def test_index_without_filters_shows_no_chips(anonymous, spread):
     assert 'class="chip"' not in html(anonymous.get("/claims/"))
+
+
+@pytest.mark.parametrize("query", ["rating=bogus", "claimant=nobody", "topic=<script>alert(1)</script>"])
+def test_index_ignores_a_filter_nothing_published_has_and_shows_no_chip_for_it(anonymous, spread, query):
+    page = html(anonymous.get(f"/claims/?{query}"))
+    assert 'class="chip"' not in page
+    assert "bogus" not in page and "nobody" not in page and "alert(1)" not in page
+    assert "4 fact-checks" in page
+
+
+def test_index_names_a_claimant_outside_the_menu_on_its_chip(anonymous, spread, monkeypatch):
+    from claims.views import public as public_views
+
+    monkeypatch.setattr(public_views, "FILTER_OPTIONS", 1)  # the menu holds Marco Rubio only (first by name)
+    response = anonymous.get("/claims/?claimant=lavrov")
+    assert "Claimant: <strong dir=\"auto\">Sergey Lavrov</strong>" in html(response)
+    assert texts(response) == [spread["b"].text, spread["a"].text]
 
 
 def test_index_empty_state_helps_the_reader(anonymous, spread):
@@ -252,12 +271,13 @@ def test_claim_page_reads_in_the_newsroom_order(anonymous, full_claim):
     order = [
         "Assets total 300 billion euros",           # 1. the claim
         'href="/claimants/lavrov/"',                # ... with the claimant linked
-        "The assets total three hundred billion.",  # 2. the quote
+        "21 October 2025",                          # ... and when it was said
+        "Verdict: </span>False",                    # 2. the badge, colour and text, at once
+        "Euroclear holds about 185 billion euros.",  # ... with the one-line summary
+        "The assets total three hundred billion.",  # 3. the quote
         'href="https://news.example/briefing"',     # ... with the source linked
         "22 October 2025",                          # ... and dated
-        "Verdict: </span>False",                    # 3. the badge, colour and text
-        "Euroclear holds about 185 billion euros.",  # 4. summary, then analysis
-        "<strong>figure</strong>",
+        "<strong>figure</strong>",                  # 4. the analysis
         "Evidence that supports the claim",         # 5. evidence grouped by stance
         "Evidence that contradicts the claim",
         "Context",
@@ -302,7 +322,12 @@ def test_claim_page_has_canonical_open_graph_and_twitter_meta(anonymous, full_cl
     assert '<meta property="og:title" content="Fact-check: Assets total 300 billion euros">' in page
     assert '<meta property="og:description" content="False: Euroclear holds about 185 billion euros.">' in page
     assert '<meta property="og:type" content="article">' in page
-    assert '<meta name="twitter:card" content="summary">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    image = re.search(r'<meta property="og:image" content="([^"]+)">', page)[1]
+    assert image.startswith(f"{settings.SITE_URL}/claims/{full_claim.pk}/card.png?v=")
+    assert '<meta property="og:image:width" content="1200">' in page
+    assert '<meta property="og:image:height" content="630">' in page
+    assert '<meta property="og:image:alt" content="False: “Assets total 300 billion euros”, Sergey Lavrov">' in page
     assert '<meta name="twitter:title" content="Fact-check: Assets total 300 billion euros">' in page
 
 
@@ -357,7 +382,8 @@ def test_evidence_added_after_publication_waits_for_the_correction(anonymous, ed
     assert "Fresh research item" not in page and "evidence.example/fresh" not in page
 
 
-def test_corrected_claim_opens_with_a_correction_notice(anonymous, editor, reviewer):
+def test_corrected_claim_flags_the_correction_by_its_verdict_and_explains_it_before_the_analysis(
+        anonymous, editor, reviewer):
     claim = published_claim(actor=editor, approver=reviewer, text="Assets total 300 billion euros")
     claim = correct(claim, editor=editor, reviewer=reviewer, rating_slug="mostly-false",
                     note="Eurostat revised the figure to 290 billion.")
@@ -368,7 +394,12 @@ def test_corrected_claim_opens_with_a_correction_notice(anonymous, editor, revie
     assert "Eurostat revised the figure to 290 billion." in notice
     event = claim.events.get(kind="corrected")
     assert event.at.strftime("%-d %B %Y") in notice
-    assert main.index("correction-notice") < main.index("Assets total 300 billion euros")
+    # The verdict comes first (claim, badge, summary), flagged "Corrected" with a link down to the notice, which
+    # comes straight after it, before the quote, the analysis and the evidence.
+    verdict = main[main.index('class="verdict"'):main.index("</section>")]
+    assert '<a class="flag flag--corrected" href="#correction-heading">Corrected <time' in verdict
+    assert main.index("Assets total 300 billion euros") < main.index('class="verdict"') \
+        < main.index("correction-notice") < main.index("Who checked it")
     assert "Corrected, now rated Mostly false" in main and "Published, rated False" in main
 
 
@@ -518,8 +549,11 @@ def test_query_counts_do_not_grow_with_content(anonymous, editor, reviewer, djan
     with django_assert_num_queries(6):
         assert anonymous.get(f"/claims/?q=pinned&source={source.pk}").status_code == 200
     # claim (with claimant, source, verdict, rating), topics, appearances, evidence, public events, sign-offs,
-    # the health of the links shown (linkcheck) and others' reviews of it ("Also checked by", the reviews app)
-    with django_assert_num_queries(8):
+    # the health of the links shown (linkcheck), others' reviews of it ("Also checked by", the reviews app), and
+    # the related fact-checks: the claim's words' counts, similar claims, the claimant's, the topic's (after a
+    # first visit: PostgreSQL's word statistics are read once, then kept in the cache)
+    anonymous.get(first.get_absolute_url())
+    with django_assert_num_queries(12):
         assert anonymous.get(first.get_absolute_url()).status_code == 200
     # the claimant (or topic, or source), count, page of claims
     with django_assert_num_queries(3):

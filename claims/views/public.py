@@ -174,7 +174,8 @@ def _newest_first(request, queryset, *, count_key):
 def home(request):
     public = Claim.objects.public()
     counts = caching.remember("rating-counts", public.rating_counts)
-    ratings = [(rating, counts.get(rating.pk, 0)) for rating in Rating.objects.all()]
+    # Only the ratings in use: a panel of zeros tells a reader nothing.
+    ratings = [(rating, counts[rating.pk]) for rating in Rating.objects.all() if counts.get(rating.pk)]
     return render(request, "public/home.html", {
         "latest": list(public.cards().order_by("-published_at", "-id")[:HOME_LATEST]),
         "ratings": ratings,
@@ -199,10 +200,12 @@ def claim_index(request):
     selected = {}
     for name, lookup in lookups.items():
         value = request.GET.get(name, "").strip()
-        if value:
-            claims = claims.filter(**{lookup: value})
-            selected[name] = value
-            chips.append({"name": name, "label": name.title(), "value": options[name].get(value, value)})
+        label = _filter_label(public, name, value, options[name]) if value else None
+        if label is None:  # no such rating, claimant or topic among published fact-checks: no filter, no chip
+            continue
+        claims = claims.filter(**{lookup: value})
+        selected[name] = value
+        chips.append({"name": name, "label": name.title(), "value": label})
     source_id = request.GET.get("source", "").strip()
     if source_id:
         valid = source_id.isascii() and source_id.isdigit() and len(source_id) < 19
@@ -221,6 +224,15 @@ def claim_index(request):
     return render(request, "public/claim_index.html", {
         "page": page, "q": q, "options": options, "selected": selected, "chips": chips,
     })
+
+
+def _filter_label(public, name, value, menu):
+    """What a filter's chip says: the rating's label, or the claimant's or topic's name (from the menu, else
+    one query for one outside the most-checked few), or None when no published fact-check has it."""
+    if value in menu or name == "rating":
+        return menu.get(value)
+    found = public.claimants() if name == "claimant" else public.topics()
+    return found.filter(slug=value).values_list("name", flat=True).first()
 
 
 def _most_checked(queryset):
@@ -292,6 +304,8 @@ def claim_detail(request, pk, slug=None):
         "canonical_url": jsonld.claim_url(claim),
         "corrected_at": corrected_at,
         "modified_label": changes[-1].get_kind_display() if changes else "",
+        "modified_kind": changes[-1].kind if changes else "",
+        "related": Claim.objects.public().related_to(claim),
         "corrections": _describe_corrections(claim.public_events),
         "timeline": claim.public_events,
         "evidence_groups": _evidence_groups([item.public_version() for item in claim.public_evidence]),

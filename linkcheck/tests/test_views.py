@@ -84,9 +84,10 @@ def test_public_claim_page_adds_one_query_for_link_health(anonymous, editor, rev
     claim = published_claim(actor=editor, approver=reviewer, evidence=3)
     for n in range(3):
         make_capture(f"https://evidence.example/{n}", health="broken", failures=3)
-    # claim, topics, appearances, evidence, public events, sign-offs, others' reviews (the reviews app), and the
-    # links with their newest copies
-    with django_assert_num_queries(8):
+    # claim, topics, appearances, evidence, public events, sign-offs, others' reviews (the reviews app), the
+    # links with their newest copies, and related fact-checks (words, similar claims, the claimant's; no topics)
+    anonymous.get(claim.get_absolute_url())  # PostgreSQL's word statistics (related fact-checks), then cached
+    with django_assert_num_queries(11):
         page = anonymous.get(claim.get_absolute_url()).content.decode()
     assert page.count("Link broken") == 3
 

@@ -1,0 +1,1 @@
+from claims.tests.conftest import *  # noqa: F403 - the same personas everywhere
