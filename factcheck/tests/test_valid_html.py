@@ -51,6 +51,7 @@ EXCLUDED = {
     "public:sitemap": "XML sitemap",
     "public:robots": "plain text",
     "public:rating_styles": "CSS",
+    "sharecards:card": "a PNG share image",
     "schema": "the OpenAPI document (YAML/JSON)",
     "healthz": "plain-text probe",
     "readyz": "plain-text probe",
