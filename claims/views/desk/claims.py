@@ -173,7 +173,9 @@ def claim_page(request, pk, *, bound=None, conflict=None, preview=None):
         "update_form": form("update", ApproveUpdateForm, draft and can_review and not draft["is_author"]),
         "discard_form": form("discard", VersionedForm, draft),
         "appearance_form": form("appearances", AppearanceForm, claim.status != Status.CLOSED),
-        "close_form": form("close", CloseForm, can_review and claim.status in (Status.NEW, Status.RESEARCHING)),
+        # Reviewers close new or researching claims; an editor may close a new reader tip (triage).
+        "close_form": form("close", CloseForm, claim.status in (Status.NEW, Status.RESEARCHING) and (
+            can_review or (claim.is_reader_tip and claim.status == Status.NEW))),
         "assign_form": form(
             "assign", AssignForm, claim.status in (Status.NEW, Status.RESEARCHING, Status.IN_REVIEW),
             {**fresh, "assignee": claim.assignee_id or (user.pk if claim.status == Status.NEW else None)},
@@ -453,7 +455,7 @@ def reopen(request, pk):
     return _act(request, claim, form, "reopen", act, "Claim reopened.")
 
 
-@reviewer_view
+@desk_view  # the workflow decides: reviewers close claims, editors new reader tips
 @require_POST
 def close(request, pk):
     claim = get_object_or_404(Claim, pk=pk)
