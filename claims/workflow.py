@@ -545,8 +545,12 @@ def close(*, claim, actor, version, reason, note="", duplicate_of=None):
     Reviewers close any such claim; an editor may close a new reader tip (triage), for those three reasons."""
     _require(actor, EDITOR_PERMISSION)
     claim = _lock(claim, version)
-    if not actor.has_perm(REVIEWER_PERMISSION):
-        _require_tip_triage(claim, reason)
+    if not may_close(actor, claim):
+        raise WorkflowError("Only a reviewer can close this claim. Editors may close a new reader tip.",
+                            code="permission_denied")
+    if not actor.has_perm(REVIEWER_PERMISSION) and reason and reason not in TIP_CLOSE_REASONS:
+        raise WorkflowError("Choose why the tip is closed: not checkable, duplicate or out of scope.",
+                            code="invalid", field="reason")
     _require_status(claim, Status.NEW, Status.RESEARCHING, doing="close")
     if reason not in Claim.CloseReason.values:
         raise WorkflowError(
@@ -568,14 +572,12 @@ def close(*, claim, actor, version, reason, note="", duplicate_of=None):
 close = operation(close)
 
 
-def _require_tip_triage(claim, reason):
-    """An editor who is not a reviewer closes only a new reader tip, and only as one of TIP_CLOSE_REASONS."""
-    if not (claim.is_reader_tip and claim.status == Status.NEW):
-        raise WorkflowError("Only a reviewer can close this claim. Editors may close a new reader tip.",
-                            code="permission_denied")
-    if reason and reason not in TIP_CLOSE_REASONS:
-        raise WorkflowError("Choose why the tip is closed: not checkable, duplicate or out of scope.",
-                            code="invalid", field="reason")
+def may_close(actor, claim):
+    """The role rule of closing: a reviewer closes any claim (its state is checked apart); an editor a new
+    reader tip only (triage). The desk asks it too, to offer the close form and to refuse with a 403."""
+    if actor.has_perm(REVIEWER_PERMISSION):
+        return True
+    return actor.has_perm(EDITOR_PERMISSION) and claim.is_reader_tip and claim.status == Status.NEW
 
 
 # ---------------------------------------------------------------------------------------------------------

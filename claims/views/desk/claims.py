@@ -30,7 +30,7 @@ from claims.forms import (
 from claims.models import Appearance, Claim, ClaimEvent, Evidence, as_id
 from idempotency import keys
 
-from .common import already_saved, desk_view, reviewer_view
+from .common import NOT_A_REVIEWER, already_saved, desk_view, refuse, reviewer_view
 from .history import timeline
 
 Status = Claim.Status
@@ -174,8 +174,8 @@ def claim_page(request, pk, *, bound=None, conflict=None, preview=None):
         "discard_form": form("discard", VersionedForm, draft),
         "appearance_form": form("appearances", AppearanceForm, claim.status != Status.CLOSED),
         # Reviewers close new or researching claims; an editor may close a new reader tip (triage).
-        "close_form": form("close", CloseForm, claim.status in (Status.NEW, Status.RESEARCHING) and (
-            can_review or (claim.is_reader_tip and claim.status == Status.NEW))),
+        "close_form": form("close", CloseForm, claim.status in (Status.NEW, Status.RESEARCHING)
+                           and workflow.may_close(user, claim)),
         "assign_form": form(
             "assign", AssignForm, claim.status in (Status.NEW, Status.RESEARCHING, Status.IN_REVIEW),
             {**fresh, "assignee": claim.assignee_id or (user.pk if claim.status == Status.NEW else None)},
@@ -459,6 +459,8 @@ def reopen(request, pk):
 @require_POST
 def close(request, pk):
     claim = get_object_or_404(Claim, pk=pk)
+    if not workflow.may_close(request.user, claim):
+        return refuse(request, NOT_A_REVIEWER)
     form = CloseForm(request.POST)
 
     def act(data):
