@@ -24,6 +24,7 @@ from idempotency import keys
 
 from .forms import COLUMNS, UNASSIGNED, BoardFilterForm, BulkForm, TipReplyForm, person
 
+FILTERS = ("assignee", "topic", "claimant", "status", "captured_from", "captured_to")
 COLUMN_SIZE = 15  # cards per column on the whole board
 PAGE_SIZE = 50  # cards on one column's own page (?status=)
 TYPEAHEAD_LIMIT = 10
@@ -46,7 +47,8 @@ def board(request):
     form = BoardFilterForm(request.GET, users=users, topics=topics)
     bulk = BulkForm(users=users)
     context = {"form": form, "bulk": bulk, "columns": [], "today": timezone.localdate(),
-               "board_url": request.get_full_path()}
+               "board_url": request.get_full_path(),
+               "active_filters": sum(bool(request.GET.get(name)) for name in FILTERS)}
     if not form.is_valid():
         return render(request, "board/board.html", context, status=400)
     claims, unknown = _filtered(Claim.objects.for_board(request.user), form.cleaned_data)

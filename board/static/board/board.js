@@ -2,6 +2,11 @@
    fields the chosen action needs. The board works without this file. */
 (function () {
   "use strict";
+  // On a phone the filters fold away unless some are in use (the page serves them open, for no-JS browsers).
+  var filters = document.getElementById("board-filters");
+  if (filters && !filters.hasAttribute("data-active") && window.matchMedia("(max-width: 40rem)").matches) {
+    filters.open = false;
+  }
   var form = document.getElementById("bulk-form");
   if (!form) { return; }
   var boxes = function () { return document.querySelectorAll("input[name='claim'][form='bulk-form']"); };
