@@ -6,6 +6,8 @@ the bulk form share one query each."""
 import re
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from claims.forms import NOTE_LIMIT, DeskForm, VersionedForm
 from claims.models import MAX_ID, Claim, ClaimEvent, as_id
@@ -31,6 +33,19 @@ MAX_SELECTED = 100
 SELECTED = re.compile(r"^([0-9]{1,19}):([0-9]{1,19})$")
 
 
+class QuickSelect(forms.Select):
+    """A ``<select>`` rendered in one pass. Django renders every option through a template, and the board's
+    menus (assignees, topics, the bulk form's) hold dozens of options on every request: that was a third of
+    the page's time at 100k claims."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**self.build_attrs(self.attrs, attrs), "name": name}
+        chosen = "" if value is None else str(value)
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (str(key), " selected" if str(key) == chosen else "", label) for key, label in self.choices))
+        return format_html("<select{}>{}</select>", flatatt(attrs), options)
+
+
 def person(user):
     return user.get_full_name() or user.get_username()
 
@@ -38,20 +53,22 @@ def person(user):
 class BoardFilterForm(DeskForm):
     id_prefix = "board"
 
-    assignee = forms.ChoiceField(required=False, label="Assignee")
-    topic = forms.ChoiceField(required=False, label="Topic")
+    assignee = forms.ChoiceField(required=False, label="Assignee", widget=QuickSelect)
+    topic = forms.ChoiceField(required=False, label="Topic", widget=QuickSelect)
     claimant = forms.CharField(
         required=False, max_length=200, label="Claimant",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "data-typeahead": "claimants",
                                       "dir": "auto"}),
         help_text="A name from the register, e.g. Sergey Lavrov",
     )
-    status = forms.ChoiceField(required=False, label="Column", choices=[("", "All columns"), *COLUMNS])
+    status = forms.ChoiceField(required=False, label="Column", choices=[("", "All columns"), *COLUMNS],
+                               widget=QuickSelect)
     captured_from = forms.DateField(required=False, label="Captured from",
                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     captured_to = forms.DateField(required=False, label="Captured to",
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     sort = forms.ChoiceField(required=False, label="Order", choices=[(k, label) for k, (_, label) in SORTS.items()],
+                             widget=QuickSelect,
                              help_text="Of the work columns; recently published is newest first.")
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput)
 
@@ -87,9 +104,9 @@ class BulkForm(DeskForm):
         (Claim.CloseReason.OUT_OF_SCOPE, "Close: out of scope"),
     ]
 
-    action = forms.ChoiceField(choices=[("", "— choose an action —"), *ACTIONS], label="Action",
+    action = forms.ChoiceField(choices=[("", "— choose an action —"), *ACTIONS], label="Action", widget=QuickSelect,
                                error_messages={"required": "Choose what to do with the selected claims."})
-    assignee = forms.ChoiceField(required=False, label="Assign to")
+    assignee = forms.ChoiceField(required=False, label="Assign to", widget=QuickSelect)
     duplicate_of = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Duplicate of claim number",
                                       help_text="Only for duplicates, e.g. 42.")
     note = forms.CharField(required=False, max_length=NOTE_LIMIT, label="Note (optional)",

@@ -25,7 +25,7 @@ from idempotency import keys
 from .forms import COLUMNS, UNASSIGNED, BoardFilterForm, BulkForm, TipReplyForm, person
 
 FILTERS = ("assignee", "topic", "claimant", "status", "captured_from", "captured_to")
-COLUMN_SIZE = 15  # cards per column on the whole board
+COLUMN_SIZE = 12  # cards per column on the whole board
 PAGE_SIZE = 50  # cards on one column's own page (?status=)
 TYPEAHEAD_LIMIT = 10
 TYPEAHEAD_MAX_LENGTH = 100
