@@ -110,7 +110,8 @@ class BulkForm(DeskForm):
     duplicate_of = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Duplicate of claim number",
                                       help_text="Only for duplicates, e.g. 42.")
     note = forms.CharField(required=False, max_length=NOTE_LIMIT, label="Note (optional)",
-                           widget=forms.Textarea(attrs={"rows": 2}))
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="When closing: kept in each claim’s history, e.g. Opinion, not a fact.")
     submission_key = key_field()
 
     def __init__(self, *args, users=(), **kwargs):
