@@ -2,6 +2,7 @@
 with a link to the rest, in a number of queries that does not grow with the archive."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -201,9 +202,14 @@ def test_the_board_queries_do_not_grow_with_the_archive(editor_client, editor, r
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("sort, index", [("changed", "claim_status_updated"), ("oldest", "claim_status_created"),
-                                         ("published", "claim_public_newest")])
-def test_each_column_is_read_through_an_index(editor, sort, index):
+@pytest.mark.parametrize("sort, indexes", [
+    ("changed", ("claim_status_updated", "claim_updated")),
+    ("oldest", ("claim_status_created",)),
+    ("published", ("claim_public_newest",)),
+])
+def test_each_column_is_read_in_order_from_an_index(editor, sort, indexes):
+    """No column sorts its rows: each reads its first cards in an index's order and stops (at 100k claims each
+    column query took under half a millisecond; docs/performance.md)."""
     from django.db import connection
 
     from board.forms import SORTS
@@ -213,9 +219,13 @@ def test_each_column_is_read_through_an_index(editor, sort, index):
     new_claim(actor=editor)
     status = "published" if sort == "published" else "researching"
     order = SORTS["changed" if sort == "published" else sort][0]
-    sql, params = Claim.objects.board_column(status, order=order)[:16].query.sql_with_params()
+    sql, params = Claim.objects.board_column(status, order=order)[:13].query.sql_with_params()
     with connection.cursor() as cursor:
+        # A test-sized table makes any plan cheap: ask whether an index *can* give the order.
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert index in plan, plan
+    # An incremental sort (of ties on the first key, by id) reads in order too; a full sort would read all.
+    assert not re.search(r"(^|->)\s*Sort\s+\(cost", plan, re.M), plan
+    assert any(f"using {index} " in plan for index in indexes), plan
