@@ -102,6 +102,16 @@ def test_the_board_filters_from_the_keyboard(browser, live_server, people):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="A reader asks about the bridge")).to_be_visible()
 
+    # On a phone the filters fold away, unless some are in use.
+    phone = log_in(browser, live_server, "otto", width=390)
+    phone.goto("/desk/board/")
+    expect(phone.get_by_label("Assignee")).to_be_hidden()
+    screenshot(phone, "board-09-phone", widths=(390,))
+    phone.get_by_text("Filter and sort").click()
+    phone.get_by_label("Assignee").select_option(label="Otto Other")
+    phone.get_by_role("button", name="Show").click()
+    expect(phone.get_by_label("Assignee")).to_be_visible()
+
 
 def test_a_bulk_action_reports_each_claim(browser, live_server, people):
     erin, rita = people["erin"], people["rita"]
