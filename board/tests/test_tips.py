@@ -97,6 +97,7 @@ def test_the_desk_offers_an_editor_the_close_form_on_a_new_tip_only(editor_clien
     tip, captured = reader_tip(), new_claim(actor=editor)
     page = editor_client.get(f"/desk/claims/{tip.pk}/").content.decode()
     assert "Close the tip" in page and f'action="/desk/claims/{tip.pk}/close/"' in page
+    assert 'value="checked_elsewhere"' not in page and 'value="out_of_scope"' in page
     assert "/close/" not in editor_client.get(f"/desk/claims/{captured.pk}/").content.decode()
 
 

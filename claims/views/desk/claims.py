@@ -181,6 +181,10 @@ def claim_page(request, pk, *, bound=None, conflict=None, preview=None):
             {**fresh, "assignee": claim.assignee_id or (user.pk if claim.status == Status.NEW else None)},
         ),
     }
+    if context["close_form"] is not None and not can_review:  # an editor triaging a tip: its three reasons only
+        reason = context["close_form"].fields["reason"]
+        reason.choices = [(value, label) for value, label in reason.choices
+                          if value in ("", *workflow.TIP_CLOSE_REASONS)]
     return render(request, "desk/claim.html", context)
 
 
