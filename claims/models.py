@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db.models.functions import Concat, Lower, Upper
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -53,10 +53,34 @@ class HttpURLField(models.URLField):
         return super().formfield(**{"form_class": forms.URLField, "assume_scheme": "https", **kwargs})
 
 
+class PrefixKey(models.Func):
+    """A name as the type-ahead compares it: ``UPPER(name)``, and on PostgreSQL in code-point order
+    (``COLLATE "C"``), so that every name starting with a prefix lies in one index range whatever the
+    database's collation. The type-ahead's indexes (Meta.indexes of Claimant and Source) hold exactly this."""
+
+    function = "UPPER"
+    output_field = models.CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = self.as_sql(compiler, connection, **extra)
+        return f'({sql} COLLATE "C")', params
+
+
 class MenuQuerySet(models.QuerySet):
     """Claimants and sources offered in the desk's capture and edit menus."""
 
     menu_order = ("name", "id")
+    prefix_field = "name"
+
+    def starting_with(self, prefix):
+        """Those whose name starts with ``prefix``, any case, in name order: the desk's type-ahead. One range
+        of the prefix index (``UPPER(name) >= UPPER(prefix)`` and below it followed by the last code point),
+        so that it costs the same at any size of the register. The database upper-cases both sides, so that
+        they agree (SQLite upper-cases ASCII only)."""
+        key = PrefixKey(self.prefix_field)
+        low = Upper(models.Value(prefix, output_field=models.CharField()))
+        high = Concat(low, models.Value("\U0010ffff"), output_field=models.CharField())
+        return self.alias(prefix_key=key).filter(prefix_key__gte=low, prefix_key__lt=high).order_by(key, "id")
 
     def for_menu(self, size, *, keep=None):
         """By name: those of the ``size`` most recently changed claims, the newest few, and ``keep`` (the one
@@ -73,6 +97,7 @@ class MenuQuerySet(models.QuerySet):
 
 class SourceQuerySet(MenuQuerySet):
     menu_order = ("title", "id")
+    prefix_field = "title"
 
     def at(self, url):
         """The source at ``url`` (none for an empty one). The partial unique index serves it: its condition
@@ -100,6 +125,8 @@ class Source(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique_when_given"),
         ]
+        # The desk's type-ahead (SourceQuerySet.starting_with).
+        indexes = [models.Index(PrefixKey("title"), models.F("id"), name="source_title_prefix")]
 
     def __str__(self):
         return self.title
@@ -138,6 +165,8 @@ class Claimant(models.Model):
             models.UniqueConstraint(Lower("slug"), name="claimant_slug_unique_any_case",
                                     violation_error_message="A claimant with this slug already exists."),
         ]
+        # The desk's type-ahead (MenuQuerySet.starting_with).
+        indexes = [models.Index(PrefixKey("name"), models.F("id"), name="claimant_name_prefix")]
 
     def __str__(self):
         return self.name
@@ -347,6 +376,22 @@ class ClaimQuerySet(models.QuerySet):
             .order_by("-updated_at", "-id")
         )
 
+    def for_board(self, user):
+        """Claims as the desk's board shows them (/desk/board/): each card's claimant, assignee and published
+        verdict; the source is not on a card. Nothing for a user who is not an editor."""
+        if not user.has_perm("claims.change_claim"):
+            return self.none()
+        return self.select_related("claimant", "assignee", "published_verdict__rating").defer("draft")
+
+    def board_column(self, status, *, order=("-updated_at", "-id")):
+        """One column of the board: the claims in ``status`` in ``order`` (a pair of fields, each served with
+        the status by an index: ``claim_status_updated`` or ``claim_status_created``). The published column
+        is the recently published, newest first, whatever the order (``claim_public_newest``)."""
+        if status == Claim.Status.PUBLISHED:
+            # The verdict condition repeats the partial index's, which the planner does not infer from the status.
+            return self.filter(status=status, published_verdict__isnull=False).order_by("-published_at", "-id")
+        return self.filter(status=status).order_by(*order)
+
     def assigned_to(self, user):
         return self.filter(assignee=user).exclude(status__in=[Claim.Status.PUBLISHED, Claim.Status.CLOSED])
 
@@ -539,6 +584,8 @@ class Claim(models.Model):
             models.Index(fields=["status", "-updated_at"], name="claim_status_updated"),
             # My assignments, newest change first.
             models.Index(fields=["assignee", "-updated_at"], name="claim_assignee_updated"),
+            # The board's columns in order of capture (board/: ?sort=oldest and ?sort=newest).
+            models.Index(fields=["status", "created_at", "id"], name="claim_status_created"),
             # New arrivals, oldest first (the dashboard's "New" queue).
             models.Index(fields=["created_at", "id"], name="claim_new_oldest", condition=Q(status="new")),
             # Published verdicts due for a re-check, most overdue first (the status in the condition, so that no
@@ -775,6 +822,8 @@ class ClaimEvent(models.Model):
         REOPENED = "reopened", "Reopened"
         CORRECTED = "corrected", "Corrected"
         CLOSED = "closed", "Closed"
+        # A reply e-mailed to a reader tip's sender (never public: its note is the message).
+        REPLIED = "replied", "Replied to the tipster"
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
     # SET_NULL is the one update the trigger allows: the actor's name below outlives the account.

@@ -16,6 +16,7 @@ import logging
 import unicodedata
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -535,10 +536,21 @@ def reopen(*, claim, actor, version, reason):
 reopen = operation(reopen)
 
 
+# What an editor may close a new reader tip as (triage); closing anything else is a reviewer's call.
+TIP_CLOSE_REASONS = (Claim.CloseReason.NOT_CHECKABLE, Claim.CloseReason.DUPLICATE, Claim.CloseReason.OUT_OF_SCOPE)
+
+
 def close(*, claim, actor, version, reason, note="", duplicate_of=None):
-    """new or researching → closed, as not checkable, a duplicate (of ``duplicate_of``) or out of scope."""
-    _require(actor, REVIEWER_PERMISSION)
+    """new or researching → closed, as not checkable, a duplicate (of ``duplicate_of``) or out of scope.
+    Reviewers close any such claim; an editor may close a new reader tip (triage), for those three reasons."""
+    _require(actor, EDITOR_PERMISSION)
     claim = _lock(claim, version)
+    if not may_close(actor, claim):
+        raise WorkflowError("Only a reviewer can close this claim. Editors may close a new reader tip.",
+                            code="permission_denied")
+    if not actor.has_perm(REVIEWER_PERMISSION) and reason and reason not in TIP_CLOSE_REASONS:
+        raise WorkflowError("Choose why the tip is closed: not checkable, duplicate or out of scope.",
+                            code="invalid", field="reason")
     _require_status(claim, Status.NEW, Status.RESEARCHING, doing="close")
     if reason not in Claim.CloseReason.values:
         raise WorkflowError(
@@ -558,6 +570,50 @@ def close(*, claim, actor, version, reason, note="", duplicate_of=None):
         changes["duplicate_of"] = [None, duplicate_of.pk]
     return _commit(claim, actor, Kind.CLOSED, to_status=Status.CLOSED, note=(note or "").strip(), changes=changes)
 close = operation(close)
+
+
+def may_close(actor, claim):
+    """The role rule of closing: a reviewer closes any claim (its state is checked apart); an editor a new
+    reader tip only (triage). The desk asks it too, to offer the close form and to refuse with a 403."""
+    if actor.has_perm(REVIEWER_PERMISSION):
+        return True
+    return actor.has_perm(EDITOR_PERMISSION) and claim.is_reader_tip and claim.status == Status.NEW
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Tipsters: a reader who sent a tip with an e-mail address may get a reply from the desk. The reply is part of
+# the claim's history (who wrote what to whom), never public.
+
+
+def reply_to_tipster(*, claim, actor, version, message):
+    """E-mail ``message`` to the reader who sent the tip, and record it as a non-public "replied" event (the
+    message as its note). Refused past ``TIPSTER_REPLIES_PER_HOUR`` replies on the claim within an hour. The
+    mail goes out inside the transaction: if the mail server refuses it, nothing is recorded."""
+    _require(actor, EDITOR_PERMISSION)
+    claim = _lock(claim, version)
+    if not claim.is_reader_tip or not claim.tipster_email:
+        raise WorkflowError("Only a reader tip with a contact address can be replied to.", code="no_contact")
+    message = _required_text(message, field="message", what="A message")
+    _check_length(ClaimEvent, {"note": message})
+    since = timezone.now() - datetime.timedelta(hours=1)
+    if claim.events.filter(kind=Kind.REPLIED, at__gte=since).count() >= settings.TIPSTER_REPLIES_PER_HOUR:
+        raise WorkflowError(
+            f"This tipster has had {settings.TIPSTER_REPLIES_PER_HOUR} replies in the last hour; wait before "
+            "writing again.", code="throttled", field="message",
+        )
+    claim = _commit(claim, actor, Kind.REPLIED, note=message, changes={"to": [None, claim.tipster_email]})
+    try:
+        send_mail(
+            subject=f"About your tip to {settings.ORGANIZATION_NAME}",
+            message=f"{message}\n\n—\n{_name(actor)}, {settings.ORGANIZATION_NAME}\n\nYou told us: {claim.text}\n",
+            from_email=None, recipient_list=[claim.tipster_email],
+        )
+    except Exception as exc:  # the mail server's failure, whatever its kind: nothing is recorded
+        log.warning("reply to tipster on claim %s not sent: %s", claim.pk, exc)
+        raise WorkflowError("The reply could not be sent (the mail server refused it). Nothing was recorded; "
+                            "try again later.", code="mail_failed") from None
+    return claim
+reply_to_tipster = operation(reply_to_tipster)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -129,6 +129,8 @@ REQUIRED_APPROVALS = envint("REQUIRED_APPROVALS", 1, minimum=1)
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Reader tips (/submit/) accepted per IP address per hour; counted in the shared cache.
 READER_TIPS_PER_HOUR = envint("READER_TIPS_PER_HOUR", 5, minimum=1)
+# Replies the desk may e-mail to one reader tip's sender per hour (board/: the tipster panel).
+TIPSTER_REPLIES_PER_HOUR = envint("TIPSTER_REPLIES_PER_HOUR", 5, minimum=1)
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 # The shared cache's folder when there is no REDIS_URL. The default is one per checkout and database, so that
 # two apps on one machine never share pages.
@@ -182,6 +184,7 @@ INSTALLED_APPS = [
     "reviews",  # fact-checks by others: the ClaimReview import
     "intake",
     "sharecards",  # the share image (og:image) and share links of a fact-check page
+    "board",  # the desk's board of work in progress, bulk actions, type-ahead and tip replies
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("linkcheck.urls")),  # archived copies (/archive/…) and the desk's links (/desk/links/…)
     path("desk/inbox/", include("notifications.urls")),
+    path("desk/", include("board.urls")),  # the board, bulk actions, type-ahead, replies to tipsters
     path("desk/", include("claims.desk_urls")),
     # Before the claims API, which ends in a catch-all 404.
     path("api/v1/", include("linkcheck.api")),

@@ -388,9 +388,12 @@ class DiscardDraft(ClaimAction):
         return workflow.discard_draft(**kwargs)
 
 
-@extend_schema_view(post=extend_schema(summary="Close (reviewers)",
-                                       description="new or researching → closed, with a reason."))
+@extend_schema_view(post=extend_schema(
+    summary="Close (reviewers; editors a new reader tip)",
+    description="new or researching → closed, with a reason. An editor who is not a reviewer may close a new "
+                "reader tip as not checkable, duplicate or out of scope; anything else answers 403."))
 class CloseClaim(ClaimAction):
+    permission = EDITOR_PERMISSION  # the workflow checks the rest of the role rule
     serializer_class = api.CloseSerializer
 
     def perform(self, **kwargs):

@@ -20,7 +20,8 @@ FIGURES = [
     "floor, in a tight loop", "floor: API claim list (SQL + json)",
     "public index, first page (cache off)", "public index, deep page (cache off)", "fact-check page (cache off)",
     "API claim list, 50 a page (cache off)", "API claim detail (cache off)",
-    "search (public index, q)", "duplicate suggestions (API)", "desk dashboard",
+    "search (public index, q)", "duplicate suggestions (API)", "desk dashboard", "desk board",
+    "type-ahead, claimants", "type-ahead, sources",
     "public index, first page (cache on)", "public index, deep page (cache on)", "fact-check page (cache on)",
     "API claim list, 50 a page (cache on)", "API claim detail (cache on)",
 ]

@@ -52,6 +52,8 @@ EXCLUDED = {
     "public:robots": "plain text",
     "public:rating_styles": "CSS",
     "sharecards:card": "a PNG share image",
+    "board:typeahead_claimants": "JSON for the type-ahead",
+    "board:typeahead_sources": "JSON for the type-ahead",
     "schema": "the OpenAPI document (YAML/JSON)",
     "healthz": "plain-text probe",
     "readyz": "plain-text probe",
@@ -311,6 +313,17 @@ def pages(world):
         Page("broken links", "/desk/links/", who="editor"),
         Page("inbox", "/desk/inbox/", who="editor"),
         Page("email preferences", "/desk/inbox/preferences/", who="editor"),
+        # The board (last: the bulk action changes a claim the pages above read).
+        Page("board", "/desk/board/", who="editor"),
+        Page("board, one column", "/desk/board/?status=researching", who="editor"),
+        Page("tip reply", desk.format(tip.pk) + "reply/", who="editor"),
+        Page("tip reply with errors", desk.format(tip.pk) + "reply/", who="editor", method="post",
+             data={"version": tip.version, "message": ""}, status=400),
+        Page("bulk action refused", "/desk/board/bulk/", who="editor", method="post", data={"action": ""},
+             status=400),
+        Page("bulk action", "/desk/board/bulk/", who="reviewer", method="post", status=302,
+             data={"action": "not_checkable", "claim": [f"{tip.pk}:{tip.version}"], "submission_key": "vnu-bulk"}),
+        Page("bulk action results", "/desk/board/bulk/vnu-bulk/", who="reviewer"),
     ]
 
 

@@ -25,6 +25,7 @@ import statistics
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -456,6 +457,13 @@ class Command(BaseCommand):
         def get(client, url):
             return lambda: self.fetch(client, url() if callable(url) else url)
 
+        # The type-ahead is asked for the first one to four letters of names and titles in the register.
+        claimants = list(Claimant.objects.order_by("?").values_list("name", flat=True)[:200])
+        sources = list(Source.objects.order_by("?").values_list("title", flat=True)[:200])
+
+        def prefix(names):
+            return quote(rng.choice(names)[: rng.randint(1, 4)])
+
         floor = (FLOOR, self.floor_api_list)
         # The floor alone in a tight loop too, as earlier versions of this benchmark measured it: its query
         # then runs with every cache hot, which no figure interleaved with others enjoys. Both ratios print.
@@ -480,7 +488,10 @@ class Command(BaseCommand):
                 ), (
                     "duplicate suggestions (API)",
                     get(desk, lambda: f"/api/v1/claims/similar/?text={reworded(rng, rng.choice(public).text)}"),
-                ), ("desk dashboard", get(desk, "/desk/"))]
+                ), ("desk dashboard", get(desk, "/desk/")),
+                    ("desk board", get(desk, "/desk/board/")),
+                    ("type-ahead, claimants", get(desk, lambda: f"/desk/typeahead/claimants/?q={prefix(claimants)}")),
+                    ("type-ahead, sources", get(desk, lambda: f"/desk/typeahead/sources/?q={prefix(sources)}"))]
             with override_settings(PUBLIC_CACHE_SECONDS=600 if cache_on else 0):
                 cache.clear()
                 for claim, url in zip(pool, urls, strict=True):

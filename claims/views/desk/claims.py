@@ -30,7 +30,7 @@ from claims.forms import (
 from claims.models import Appearance, Claim, ClaimEvent, Evidence, as_id
 from idempotency import keys
 
-from .common import already_saved, desk_view, reviewer_view
+from .common import NOT_A_REVIEWER, already_saved, desk_view, refuse, reviewer_view
 from .history import timeline
 
 Status = Claim.Status
@@ -173,12 +173,18 @@ def claim_page(request, pk, *, bound=None, conflict=None, preview=None):
         "update_form": form("update", ApproveUpdateForm, draft and can_review and not draft["is_author"]),
         "discard_form": form("discard", VersionedForm, draft),
         "appearance_form": form("appearances", AppearanceForm, claim.status != Status.CLOSED),
-        "close_form": form("close", CloseForm, can_review and claim.status in (Status.NEW, Status.RESEARCHING)),
+        # Reviewers close new or researching claims; an editor may close a new reader tip (triage).
+        "close_form": form("close", CloseForm, claim.status in (Status.NEW, Status.RESEARCHING)
+                           and workflow.may_close(user, claim)),
         "assign_form": form(
             "assign", AssignForm, claim.status in (Status.NEW, Status.RESEARCHING, Status.IN_REVIEW),
             {**fresh, "assignee": claim.assignee_id or (user.pk if claim.status == Status.NEW else None)},
         ),
     }
+    if context["close_form"] is not None and not can_review:  # an editor triaging a tip: its three reasons only
+        reason = context["close_form"].fields["reason"]
+        reason.choices = [(value, label) for value, label in reason.choices
+                          if value in ("", *workflow.TIP_CLOSE_REASONS)]
     return render(request, "desk/claim.html", context)
 
 
@@ -453,10 +459,12 @@ def reopen(request, pk):
     return _act(request, claim, form, "reopen", act, "Claim reopened.")
 
 
-@reviewer_view
+@desk_view  # the workflow decides: reviewers close claims, editors new reader tips
 @require_POST
 def close(request, pk):
     claim = get_object_or_404(Claim, pk=pk)
+    if not workflow.may_close(request.user, claim):
+        return refuse(request, NOT_A_REVIEWER)
     form = CloseForm(request.POST)
 
     def act(data):
