@@ -4,7 +4,9 @@ The desk, the API, the admin and the management commands all call these; nothing
 Each operation:
 
 - takes keyword-only arguments, the acting user and the claim ``version`` the caller last saw;
-- runs in one transaction, with the claim row locked, and refuses a stale version before writing;
+- runs in one transaction, with the claim row locked, and refuses a stale version before writing (adding
+  evidence excepted: an addition changes nothing anyone else is editing, so it needs no version; see
+  ``add_evidence``);
 - checks the rules of the workflow table in DESIGN.md and the actor's role;
 - writes exactly one ``ClaimEvent`` and bumps ``Claim.version`` once;
 - raises ``WorkflowError`` (``StaleVersion`` for a stale version) for every refusal, with nothing written.
@@ -375,10 +377,15 @@ def _check_withheld(evidence):
         )
 
 
-def add_evidence(*, claim, actor, version, title, url="", publisher="", note="",
+def add_evidence(*, claim, actor, title, version=None, url="", publisher="", note="",
                  stance=Evidence.Stance.CONTEXT, archived_url="", withheld=False, withheld_reason=""):
+    """Add an evidence item to a claim in research. An addition edits nothing another editor may be editing, so
+    two editors adding evidence at once both succeed: with ``version`` None it is added to the claim as it is
+    now (still one at a time, under the claim's lock, so the limit and the status hold). A ``version`` given (an
+    API client's If-Match) is checked like any other. The claim's version is still bumped: its evidence
+    changed, so a verdict proposed, an item edited or an approval made on an earlier version is stale."""
     _require(actor, EDITOR_PERMISSION)
-    claim = _lock(claim, version)
+    claim = _lock(claim, version) if version is not None else Claim.objects.select_for_update().get(pk=claim.pk)
     _require_status(claim, *EVIDENCE_OPEN, doing="add evidence")
     if claim.evidence.count() >= settings.MAX_EVIDENCE_PER_CLAIM:
         raise WorkflowError(

@@ -374,6 +374,33 @@ def test_add_evidence_records_it(editor):
     }]}
 
 
+def test_two_additions_from_the_same_version_both_land(editor, other_editor):
+    claim = fresh(researching_claim(actor=editor, evidence=0))
+    read = claim.version  # both editors read the claim here
+    first = workflow.add_evidence(claim=claim, actor=editor, title="Euroclear results")
+    second = workflow.add_evidence(claim=claim, actor=other_editor, title="ECB statement")
+    assert list(claim.evidence.order_by("id")) == [first, second]
+    assert fresh(claim).version == read + 2
+    assert claim.events.filter(kind=Kind.EVIDENCE_ADDED).count() == 2
+
+
+def test_an_addition_makes_an_edit_of_the_evidence_read_before_it_stale(editor, other_editor):
+    claim = fresh(researching_claim(actor=editor))
+    item, read = claim.evidence.get(), claim.version
+    workflow.add_evidence(claim=claim, actor=other_editor, title="ECB statement")
+    with refused("stale_version"):
+        workflow.change_evidence(evidence=item, actor=editor, version=read, title="Renamed")
+    item.refresh_from_db()
+    assert item.title == "Evidence 0"
+
+
+def test_an_addition_with_a_stale_version_given_is_still_refused(editor):
+    claim = fresh(researching_claim(actor=editor))
+    with refused("stale_version"):
+        workflow.add_evidence(claim=claim, actor=editor, version=claim.version - 1, title="Late")
+    assert claim.evidence.count() == 1
+
+
 def test_add_evidence_to_a_new_claim(editor):
     claim = new_claim(actor=editor)
     with writes_one_event(Kind.EVIDENCE_ADDED, actor=editor, from_status=Status.NEW, to_status=Status.NEW):

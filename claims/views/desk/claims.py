@@ -249,9 +249,9 @@ def evidence_add(request, pk):
     key = keys.key_of(request)
 
     def add(data):
+        # No version: another editor's addition since this page was read is no conflict (see add_evidence).
         with keys.making(request.user, key) as made:
-            evidence = workflow.add_evidence(claim=claim, actor=request.user, version=data["version"],
-                                             **form.evidence_fields())
+            evidence = workflow.add_evidence(claim=claim, actor=request.user, **form.evidence_fields())
             made(location=f"{claim.get_desk_url()}#evidence")
         return evidence
 
