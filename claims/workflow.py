@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Appearance, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url
+from .people import display_name
 
 log = logging.getLogger("claims.workflow")
 
@@ -180,9 +181,7 @@ def _commit(claim, actor, kind, *, to_status=None, verdict=None, note="", change
 
 
 def _name(user):
-    if user is None:
-        return "Reader tip"
-    return user.get_full_name() or user.get_username()
+    return "Reader tip" if user is None else display_name(user)
 
 
 def _display(value):
@@ -327,7 +326,7 @@ def start_research(*, claim, actor, version, assignee=None):
     _require(actor, EDITOR_PERMISSION)
     claim = _lock(claim, version)
     _require_status(claim, Status.NEW, doing="start research")
-    return _assign(claim, actor, assignee or actor, to_status=Status.RESEARCHING)
+    return _assign(claim, actor, assignee or actor, to_status=Status.RESEARCHING, kind=Kind.RESEARCH_STARTED)
 start_research = operation(start_research)
 
 
@@ -342,12 +341,12 @@ def assign(*, claim, actor, version, assignee):
 assign = operation(assign)
 
 
-def _assign(claim, actor, assignee, *, to_status=None):
+def _assign(claim, actor, assignee, *, to_status=None, kind=Kind.ASSIGNED):
     if assignee is not None and not assignee.has_perm(EDITOR_PERMISSION):
         raise WorkflowError(f"{_name(assignee)} is not an editor.", code="invalid_assignee", field="assignee")
     changes = {"assignee": [_display(claim.assignee), _display(assignee)]}
     claim.assignee = assignee
-    return _commit(claim, actor, Kind.ASSIGNED, to_status=to_status, changes=changes)
+    return _commit(claim, actor, kind, to_status=to_status, changes=changes)
 
 
 # ---------------------------------------------------------------------------------------------------------

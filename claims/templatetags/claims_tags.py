@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from claims import rendering
+from claims import people, rendering
 
 register = template.Library()
 
@@ -11,6 +11,12 @@ register = template.Library()
 def markdown_filter(text):
     """Render Markdown; the output is sanitised by nh3, so marking it safe is sound."""
     return SafeString(rendering.render_markdown(text))
+
+
+@register.filter
+def display_name(user):
+    """A person as the register names them everywhere (claims/people.py)."""
+    return people.display_name(user)
 
 
 @register.simple_tag

@@ -103,7 +103,7 @@ def test_a_claim_goes_from_capture_to_correction(editor, reviewer, other_reviewe
     assert all(e["actor_name"] is None and e["changes"] is None for e in history)
     everything = erin.get(f"{API}/claims/{claim_id}/history/").json()["results"]
     assert [e["kind"] for e in everything] == [
-        "created", "assigned", "evidence_added", "verdict_proposed", "published", "reopened", "evidence_added",
+        "created", "research_started", "evidence_added", "verdict_proposed", "published", "reopened", "evidence_added",
         "verdict_proposed", "corrected",
     ]
     verdicts = api_client.get(f"{API}/claims/{claim_id}/verdicts/").json()["results"]

@@ -300,7 +300,9 @@ def test_unicode_and_right_to_left_text_round_trips(editor, reviewer):
 
 def test_start_research_assigns_the_actor(editor):
     claim = new_claim(actor=editor)
-    with writes_one_event(Kind.ASSIGNED, actor=editor, from_status=Status.NEW, to_status=Status.RESEARCHING) as w:
+    # Logged as what happened, research starting, not as a plain assignment.
+    with writes_one_event(Kind.RESEARCH_STARTED, actor=editor, from_status=Status.NEW,
+                          to_status=Status.RESEARCHING) as w:
         workflow.start_research(claim=claim, actor=editor, version=claim.version)
     assert fresh(claim).assignee == editor
     assert w.event.changes == {"assignee": [None, "erin"]}
@@ -936,7 +938,7 @@ def test_a_claim_walked_through_the_workflow_has_one_event_per_step(editor, revi
     events = list(ClaimEvent.objects.filter(claim=claim).order_by("at", "id"))
     assert [(e.kind, e.from_status, e.to_status, e.actor_name) for e in events] == [
         (Kind.CREATED, "", Status.NEW, "Erin Editor"),
-        (Kind.ASSIGNED, Status.NEW, Status.RESEARCHING, "Erin Editor"),
+        (Kind.RESEARCH_STARTED, Status.NEW, Status.RESEARCHING, "Erin Editor"),
         (Kind.EVIDENCE_ADDED, Status.RESEARCHING, Status.RESEARCHING, "Erin Editor"),
         (Kind.VERDICT_PROPOSED, Status.RESEARCHING, Status.IN_REVIEW, "Erin Editor"),
         (Kind.PUBLISHED, Status.IN_REVIEW, Status.PUBLISHED, "Rita Reviewer"),

@@ -28,6 +28,7 @@ from claims.forms import (
     VersionedForm,
 )
 from claims.models import Appearance, Claim, ClaimEvent, Evidence, as_id
+from claims.people import display_name
 from idempotency import keys
 
 from .common import already_saved, desk_view, reviewer_view
@@ -213,7 +214,7 @@ def _conflict(request, claim, form, panel, exc):
     form.data = form.data.copy()
     form.data["version"] = exc.current.version
     form.add_error(None, exc.message)
-    since = ClaimEvent.objects.filter(claim=claim).order_by("id")[their_version:]
+    since = ClaimEvent.objects.filter(claim=claim).select_related("verdict").order_by("id")[their_version:]
     conflict = {"their_version": their_version, "current": exc.current, "events": timeline(since)}
     return claim_page(request, claim.pk, bound={panel: form}, conflict=conflict)
 
@@ -297,7 +298,7 @@ def _evidence_conflict(request, claim, form, exc):
     form.data = form.data.copy()
     form.data["version"] = exc.current.version
     form.add_error(None, exc.message)
-    since = ClaimEvent.objects.filter(claim=claim).order_by("id")[their_version:]
+    since = ClaimEvent.objects.filter(claim=claim).select_related("verdict").order_by("id")[their_version:]
     return {"their_version": their_version, "current": exc.current, "events": timeline(since)}
 
 
@@ -486,7 +487,7 @@ def assign(request, pk):
         return workflow.assign(claim=claim, actor=request.user, version=data["version"], assignee=data["assignee"])
 
     def said(result):
-        who = result.assignee.get_full_name() or result.assignee.get_username() if result.assignee else "nobody"
-        return f"Assigned to {who}." + (" Research has started." if claim.status == Status.NEW else "")
+        started = " Research has started." if claim.status == Status.NEW else ""
+        return f"Assigned to {display_name(result.assignee) or 'nobody'}.{started}"
 
     return _act(request, claim, form, "assign", act, said)
