@@ -12,6 +12,8 @@ Each operation:
 - raises ``WorkflowError`` (``StaleVersion`` for a stale version) for every refusal, with nothing written.
 """
 
+import contextlib
+import contextvars
 import datetime
 import functools
 import logging
@@ -76,6 +78,9 @@ def operation(func):
 
     @functools.wraps(func)
     def wrapper(**kwargs):
+        if _rehearsing.get():  # rolled back whatever happens: no outcome to log
+            with transaction.atomic():
+                return func(**kwargs)
         fields = {"operation": func.__name__, "actor": getattr(kwargs.get("actor"), "pk", None),
                   "claim": _claim_id(kwargs.get("claim") or kwargs.get("evidence"))}
         if kwargs.get("evidence") is not None:
@@ -94,6 +99,24 @@ def operation(func):
         return result
 
     return wrapper
+
+
+_rehearsing = contextvars.ContextVar("rehearsing", default=False)
+
+
+@contextlib.contextmanager
+def rehearsal():
+    """Run operations for real, then roll everything back: the rows, the version, the history, and the tasks and
+    cache updates queued for the commit that never comes. The desk asks this way what an approval would do (the
+    confirmation step) and shows what readers would then see (the preview), through the same code that will do
+    it rather than a copy of it. Operations in a rehearsal log no outcome: nothing happened."""
+    token = _rehearsing.set(True)
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        _rehearsing.reset(token)
 
 
 def _claim_id(obj):
@@ -754,20 +777,22 @@ def _approve_items(claim):
     """Approve every evidence item and appearance as the desk has it now. Returns what readers will see
     change: {"evidence": [titles before, titles after]} and the same for appearances (URLs)."""
     changes = {}
-    for name, items, label in (("evidence", claim.evidence.all(), "title"),
-                               ("appearances", claim.appearances.all(), "url")):
-        before, after = [], []
-        for item in items:
+    for name, model, label in (("evidence", Evidence, "title"), ("appearances", Appearance, "url")):
+        before, after, approved, removed = [], [], [], []
+        for item in model.objects.filter(claim=claim):
             if not item.is_pending:
                 continue
             if item.approved is not None:
                 before.append(item.approved[label])
             if item.removed:
-                item.delete()
+                removed.append(item.pk)
                 continue
             item.approved = item.approved_values()
-            item.save(update_fields=["approved"])
+            approved.append(item)
             after.append(item.approved[label])
+        # A few statements however many items changed: a publication (and its preview) costs the same with 50.
+        model.objects.filter(pk__in=removed).delete()
+        model.objects.bulk_update(approved, ["approved"])
         if before or after:
             changes[name] = [before, after]
     return changes
@@ -797,6 +822,31 @@ def approve_update(*, claim, actor, version, note):
     return _commit(claim, actor, Kind.UPDATED, verdict=claim.published_verdict, note=note, changes=changes,
                    public=True)
 approve_update = operation(approve_update)
+
+
+PREVIEW_NOTE = "The note you write when approving appears here."
+
+
+@contextlib.contextmanager
+def as_published(*, claim, actor, note=""):
+    """Inside this block, the claim as readers will see it once its pending verdict (a publication or a
+    correction) or its draft (an update) gets its last approval: published by the code that will publish it
+    (``_publish``, ``_apply_draft``), with ``actor`` as the approver and ``note`` as the public note of a
+    correction or update (a placeholder when empty). Everything is rolled back on leaving (``rehearsal``).
+    Yields the claim; raises WorkflowError (``no_change``) when nothing awaits approval."""
+    with rehearsal():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        note = (note or "").strip()
+        if claim.status == Status.IN_REVIEW:
+            verdict = _pending_verdict(claim)
+            correction = note or verdict.correction_note or PREVIEW_NOTE
+            _publish(claim, actor, verdict, note="", correction_note=correction)
+        elif _is_drafting(claim) and has_pending_changes(claim):
+            _commit(claim, actor, Kind.UPDATED, verdict=claim.published_verdict, note=note or PREVIEW_NOTE,
+                    changes=_apply_draft(claim), public=True)
+        else:
+            raise WorkflowError("Nothing on this claim awaits approval.", code="no_change")
+        yield claim
 
 
 def discard_draft(*, claim, actor, version):

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from claims import workflow
@@ -369,7 +371,29 @@ def approve(request, pk):
             return "Approved and published."
         return "Approved. It publishes once enough reviewers have approved it."
 
+    # An approval that publishes is confirmed first, on a page of its own (no script needed): rehearsed, so that
+    # a refusal shows at once and only an approval that will publish asks for confirmation.
+    if request.POST.get("confirmed") != "1" and form.is_valid():
+        try:
+            with workflow.rehearsal():
+                publishes = sign_off(form.cleaned_data).status == Status.PUBLISHED
+        except workflow.WorkflowError:
+            publishes = False  # met again, for real, below: shown by _act
+        if publishes:
+            return _confirm_approval(request, claim, form)
     return _act(request, claim, form, "approve", sign_off, said)
+
+
+def _confirm_approval(request, claim, form):
+    claim = Claim.objects.select_related("claimant", "published_verdict__rating").get(pk=claim.pk)
+    verdict = claim.verdicts.select_related("rating").order_by("-proposed_at", "-id").first()
+    note = form.cleaned_data.get("correction_note") or verdict.correction_note
+    preview = reverse("desk:claim_preview", args=[claim.pk])
+    if claim.published_verdict_id and form.cleaned_data.get("correction_note"):
+        preview += "?" + urlencode({"note": form.cleaned_data["correction_note"]})
+    return render(request, "desk/approve_confirm.html", {
+        "claim": claim, "verdict": verdict, "form": form, "correction_note": note, "preview_url": preview,
+    })
 
 
 @reviewer_view
