@@ -152,10 +152,11 @@
       (isNaN(when) ? "" : " (" + when.toLocaleString() + ")") + ".";
     var restore = document.createElement("button");
     restore.type = "button";
+    restore.className = "button";
     restore.textContent = "Restore it";
     var drop = document.createElement("button");
     drop.type = "button";
-    drop.className = "button--secondary";
+    drop.className = "button button--secondary";
     drop.textContent = "Discard it";
     restore.addEventListener("click", function () {
       area.value = kept.text;
