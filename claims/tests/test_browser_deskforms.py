@@ -50,6 +50,8 @@ def test_a_reviewer_previews_the_page_then_confirms_publication(browser, live_se
     claim = in_review_claim(actor=people["erin"], claimant=ClaimantFactory(name="Sergey Lavrov"),
                             text="Frozen assets total €210bn")
     page = logged_in(browser, live_server, "rita", claim.get_desk_url())
+    expect(page.locator(".timeline")).to_contain_text("Verdict proposed: False")
+    screenshot(page, "deskforms-claim-in-review")
     page.get_by_role("link", name="Preview the public page as it will be published").click()
     expect(page.locator(".preview-banner")).to_contain_text("Preview: not published.")
     expect(page.locator("h1")).to_contain_text("Frozen assets total €210bn")
@@ -68,6 +70,21 @@ def test_a_reviewer_previews_the_page_then_confirms_publication(browser, live_se
     page.get_by_role("button", name="Approve and publish", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Approved and published.")
     assert Claim.objects.get(pk=claim.pk).status == Claim.Status.PUBLISHED
+
+
+def test_the_preview_of_a_draft_shows_the_changes_before_they_are_approved(browser, live_server, people):
+    claim = in_review_claim(actor=people["erin"], claimant=ClaimantFactory(name="Sergey Lavrov"))
+    claim = workflow.approve(claim=claim, actor=people["rita"], version=claim.version)
+    claim = workflow.edit_claim(claim=claim, actor=people["erin"], version=claim.version,
+                                text="Frozen assets total €185bn, not €210bn")
+    page = logged_in(browser, live_server, "rita", claim.get_desk_url())
+    page.get_by_role("link", name="Preview the public page with these changes").click()
+    expect(page.locator(".preview-banner")).to_contain_text("once the changes are approved")
+    expect(page.locator("h1")).to_contain_text("Frozen assets total €185bn, not €210bn")
+    expect(page.locator(".timeline")).to_contain_text("Updated")
+    screenshot(page, "deskforms-preview-update")
+    page.goto(claim.get_absolute_url())  # readers still see the approved wording
+    expect(page.locator("h1")).not_to_contain_text("€185bn")
 
 
 def test_leaving_a_form_with_unsaved_changes_asks_first(browser, live_server, people):
