@@ -14,6 +14,7 @@ urlpatterns = [
     path("claims/<int:pk>/evidence/<int:evidence_pk>/", desk.evidence_edit, name="evidence_edit"),
     path("claims/<int:pk>/evidence/<int:evidence_pk>/remove/", desk.evidence_remove, name="evidence_remove"),
     path("claims/<int:pk>/verdict/", desk.verdict_propose, name="verdict_propose"),
+    path("claims/<int:pk>/preview/", desk.claim_preview, name="claim_preview"),
     path("claims/<int:pk>/approve/", desk.approve, name="approve"),
     path("claims/<int:pk>/send-back/", desk.send_back, name="send_back"),
     path("claims/<int:pk>/reopen/", desk.reopen, name="reopen"),

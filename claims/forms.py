@@ -18,6 +18,7 @@ from idempotency.keys import key_field
 
 from . import rendering, workflow
 from .models import MAX_ID, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url, limit
+from .people import display_name
 from .reference import new_claimant, source_at, unique_slug
 
 # Claimants and sources of this many recently changed claims are offered in the claim forms' menus.
@@ -151,7 +152,7 @@ def desk_users():
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 class RatingChoiceField(forms.ModelChoiceField):

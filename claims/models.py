@@ -420,7 +420,8 @@ class ClaimQuerySet(models.QuerySet):
 
     def for_claim_page(self):
         """One claim with everything the desk's claim page shows: claimant, source, assignee, topics,
-        evidence (with who added it), appearances, every verdict (with its rating) and the full history."""
+        evidence (with who added it), appearances, every verdict (with its rating) and the full history (each
+        event with its verdict: "Verdict proposed" names the rating)."""
         return self.select_related(
             "claimant", "source", "assignee", "duplicate_of", "published_verdict__rating"
         ).prefetch_related(
@@ -428,7 +429,7 @@ class ClaimQuerySet(models.QuerySet):
             models.Prefetch("evidence", queryset=Evidence.objects.select_related("added_by")),
             "appearances",
             models.Prefetch("verdicts", queryset=Verdict.objects.select_related("rating")),
-            models.Prefetch("events", queryset=ClaimEvent.objects.order_by("at", "id")),
+            models.Prefetch("events", queryset=ClaimEvent.objects.select_related("verdict").order_by("at", "id")),
         )
 
     def search(self, q):
@@ -811,6 +812,7 @@ class ClaimEvent(models.Model):
         CREATED = "created", "Created"
         EDITED = "edited", "Edited"
         ASSIGNED = "assigned", "Assigned"
+        RESEARCH_STARTED = "research_started", "Research started"
         EVIDENCE_ADDED = "evidence_added", "Evidence added"
         EVIDENCE_CHANGED = "evidence_changed", "Evidence changed"
         EVIDENCE_REMOVED = "evidence_removed", "Evidence removed"

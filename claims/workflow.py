@@ -4,12 +4,16 @@ The desk, the API, the admin and the management commands all call these; nothing
 Each operation:
 
 - takes keyword-only arguments, the acting user and the claim ``version`` the caller last saw;
-- runs in one transaction, with the claim row locked, and refuses a stale version before writing;
+- runs in one transaction, with the claim row locked, and refuses a stale version before writing (adding
+  evidence excepted: an addition changes nothing anyone else is editing, so it needs no version; see
+  ``add_evidence``);
 - checks the rules of the workflow table in DESIGN.md and the actor's role;
 - writes exactly one ``ClaimEvent`` and bumps ``Claim.version`` once;
 - raises ``WorkflowError`` (``StaleVersion`` for a stale version) for every refusal, with nothing written.
 """
 
+import contextlib
+import contextvars
 import datetime
 import functools
 import logging
@@ -22,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Appearance, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url
+from .people import display_name
 
 log = logging.getLogger("claims.workflow")
 
@@ -74,6 +79,9 @@ def operation(func):
 
     @functools.wraps(func)
     def wrapper(**kwargs):
+        if _rehearsing.get():  # rolled back whatever happens: no outcome to log
+            with transaction.atomic():
+                return func(**kwargs)
         fields = {"operation": func.__name__, "actor": getattr(kwargs.get("actor"), "pk", None),
                   "claim": _claim_id(kwargs.get("claim") or kwargs.get("evidence"))}
         if kwargs.get("evidence") is not None:
@@ -92,6 +100,24 @@ def operation(func):
         return result
 
     return wrapper
+
+
+_rehearsing = contextvars.ContextVar("rehearsing", default=False)
+
+
+@contextlib.contextmanager
+def rehearsal():
+    """Run operations for real, then roll everything back: the rows, the version, the history, and the tasks and
+    cache updates queued for the commit that never comes. The desk asks this way what an approval would do (the
+    confirmation step) and shows what readers would then see (the preview), through the same code that will do
+    it rather than a copy of it. Operations in a rehearsal log no outcome: nothing happened."""
+    token = _rehearsing.set(True)
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        _rehearsing.reset(token)
 
 
 def _claim_id(obj):
@@ -179,9 +205,7 @@ def _commit(claim, actor, kind, *, to_status=None, verdict=None, note="", change
 
 
 def _name(user):
-    if user is None:
-        return "Reader tip"
-    return user.get_full_name() or user.get_username()
+    return "Reader tip" if user is None else display_name(user)
 
 
 def _display(value):
@@ -326,7 +350,7 @@ def start_research(*, claim, actor, version, assignee=None):
     _require(actor, EDITOR_PERMISSION)
     claim = _lock(claim, version)
     _require_status(claim, Status.NEW, doing="start research")
-    return _assign(claim, actor, assignee or actor, to_status=Status.RESEARCHING)
+    return _assign(claim, actor, assignee or actor, to_status=Status.RESEARCHING, kind=Kind.RESEARCH_STARTED)
 start_research = operation(start_research)
 
 
@@ -341,12 +365,12 @@ def assign(*, claim, actor, version, assignee):
 assign = operation(assign)
 
 
-def _assign(claim, actor, assignee, *, to_status=None):
+def _assign(claim, actor, assignee, *, to_status=None, kind=Kind.ASSIGNED):
     if assignee is not None and not assignee.has_perm(EDITOR_PERMISSION):
         raise WorkflowError(f"{_name(assignee)} is not an editor.", code="invalid_assignee", field="assignee")
     changes = {"assignee": [_display(claim.assignee), _display(assignee)]}
     claim.assignee = assignee
-    return _commit(claim, actor, Kind.ASSIGNED, to_status=to_status, changes=changes)
+    return _commit(claim, actor, kind, to_status=to_status, changes=changes)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -376,10 +400,15 @@ def _check_withheld(evidence):
         )
 
 
-def add_evidence(*, claim, actor, version, title, url="", publisher="", note="",
+def add_evidence(*, claim, actor, title, version=None, url="", publisher="", note="",
                  stance=Evidence.Stance.CONTEXT, archived_url="", withheld=False, withheld_reason=""):
+    """Add an evidence item to a claim in research. An addition edits nothing another editor may be editing, so
+    two editors adding evidence at once both succeed: with ``version`` None it is added to the claim as it is
+    now (still one at a time, under the claim's lock, so the limit and the status hold). A ``version`` given (an
+    API client's If-Match) is checked like any other. The claim's version is still bumped: its evidence
+    changed, so a verdict proposed, an item edited or an approval made on an earlier version is stale."""
     _require(actor, EDITOR_PERMISSION)
-    claim = _lock(claim, version)
+    claim = _lock(claim, version) if version is not None else Claim.objects.select_for_update().get(pk=claim.pk)
     _require_status(claim, *EVIDENCE_OPEN, doing="add evidence")
     if claim.evidence.count() >= settings.MAX_EVIDENCE_PER_CLAIM:
         raise WorkflowError(
@@ -804,20 +833,22 @@ def _approve_items(claim):
     """Approve every evidence item and appearance as the desk has it now. Returns what readers will see
     change: {"evidence": [titles before, titles after]} and the same for appearances (URLs)."""
     changes = {}
-    for name, items, label in (("evidence", claim.evidence.all(), "title"),
-                               ("appearances", claim.appearances.all(), "url")):
-        before, after = [], []
-        for item in items:
+    for name, model, label in (("evidence", Evidence, "title"), ("appearances", Appearance, "url")):
+        before, after, approved, removed = [], [], [], []
+        for item in model.objects.filter(claim=claim):
             if not item.is_pending:
                 continue
             if item.approved is not None:
                 before.append(item.approved[label])
             if item.removed:
-                item.delete()
+                removed.append(item.pk)
                 continue
             item.approved = item.approved_values()
-            item.save(update_fields=["approved"])
+            approved.append(item)
             after.append(item.approved[label])
+        # A few statements however many items changed: a publication (and its preview) costs the same with 50.
+        model.objects.filter(pk__in=removed).delete()
+        model.objects.bulk_update(approved, ["approved"])
         if before or after:
             changes[name] = [before, after]
     return changes
@@ -847,6 +878,31 @@ def approve_update(*, claim, actor, version, note):
     return _commit(claim, actor, Kind.UPDATED, verdict=claim.published_verdict, note=note, changes=changes,
                    public=True)
 approve_update = operation(approve_update)
+
+
+PREVIEW_NOTE = "The note you write when approving appears here."
+
+
+@contextlib.contextmanager
+def as_published(*, claim, actor, note=""):
+    """Inside this block, the claim as readers will see it once its pending verdict (a publication or a
+    correction) or its draft (an update) gets its last approval: published by the code that will publish it
+    (``_publish``, ``_apply_draft``), with ``actor`` as the approver and ``note`` as the public note of a
+    correction or update (a placeholder when empty). Everything is rolled back on leaving (``rehearsal``).
+    Yields the claim; raises WorkflowError (``no_change``) when nothing awaits approval."""
+    with rehearsal():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        note = (note or "").strip()
+        if claim.status == Status.IN_REVIEW:
+            verdict = _pending_verdict(claim)
+            correction = note or verdict.correction_note or PREVIEW_NOTE
+            _publish(claim, actor, verdict, note="", correction_note=correction)
+        elif _is_drafting(claim) and has_pending_changes(claim):
+            _commit(claim, actor, Kind.UPDATED, verdict=claim.published_verdict, note=note or PREVIEW_NOTE,
+                    changes=_apply_draft(claim), public=True)
+        else:
+            raise WorkflowError("Nothing on this claim awaits approval.", code="no_change")
+        yield claim
 
 
 def discard_draft(*, claim, actor, version):

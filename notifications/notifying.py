@@ -25,8 +25,8 @@ from .models import EventCursor, Kind, Notification, Preference, ProcessedEvent
 logger = logging.getLogger(__name__)
 EventKind = ClaimEvent.Kind
 WINDOW = datetime.timedelta(days=1)  # an event that commits later than this after it happened notifies no one
-NOTIFYING = {EventKind.ASSIGNED, EventKind.SENT_BACK, EventKind.VERDICT_PROPOSED, EventKind.APPROVED,
-             EventKind.PUBLISHED, EventKind.CORRECTED}
+NOTIFYING = {EventKind.ASSIGNED, EventKind.RESEARCH_STARTED, EventKind.SENT_BACK, EventKind.VERDICT_PROPOSED,
+             EventKind.APPROVED, EventKind.PUBLISHED, EventKind.CORRECTED}
 
 
 def wants_email(user, kind):
@@ -74,7 +74,7 @@ def recipients(event):
     claim, verdict = event.claim, event.verdict
     proposer = verdict.proposed_by if verdict else None
     found = []
-    if event.kind == EventKind.ASSIGNED:
+    if event.kind in (EventKind.ASSIGNED, EventKind.RESEARCH_STARTED):
         found = [(assignee_of(event), Kind.ASSIGNED)]
     elif event.kind == EventKind.SENT_BACK:
         found = [(proposer, Kind.SENT_BACK)]

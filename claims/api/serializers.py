@@ -19,6 +19,7 @@ from rest_framework.validators import UniqueValidator
 from claims import models
 from claims.jsonld import claim_review, claim_url
 from claims.models import MAX_ID, Claim, Claimant, ClaimEvent, Evidence, Rating, Source, Topic, Verdict, http_url, limit
+from claims.people import display_name
 from claims.rendering import render_markdown
 from claims.workflow import has_visible_text
 
@@ -198,7 +199,7 @@ class UserSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_name(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -321,7 +322,7 @@ class ClaimSerializer(AudienceSerializer):
             "assignee": None if assignee is None else {
                 "id": assignee.id,
                 "username": assignee.username,
-                "name": assignee.get_full_name() or assignee.get_username(),
+                "name": display_name(assignee),
             },
             "recheck_on": DATE.to_representation(claim.recheck_on),
             "duplicate_of": claim.duplicate_of_id,
@@ -426,9 +427,7 @@ class EvidenceSerializer(AudienceSerializer):
         return [*hidden, "url", "archived_url"] if evidence.withheld else hidden
 
     def get_added_by_name(self, evidence) -> str | None:
-        if evidence.added_by is None:
-            return None
-        return evidence.added_by.get_full_name() or evidence.added_by.get_username()
+        return display_name(evidence.added_by) or None
 
 
 class VerdictSerializer(AudienceSerializer):

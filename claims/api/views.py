@@ -76,12 +76,16 @@ class APIBase(GenericAPIView):
 # Claims.
 
 
-def expected_version(request, claim, data):
+def expected_version(request, claim, data, *, required=True):
     """The claim version the caller says it is changing: its If-Match header, else ``version`` in the body.
-    An If-Match that names another version is stale at once; a body version is checked by the workflow."""
+    An If-Match that names another version is stale at once; a body version is checked by the workflow.
+    Without either: 428, or None where the write needs no version (``required=False``: adding evidence)."""
     header = request.headers.get("If-Match")
     if header is None:
         if data.get("version") is None:
+            if not required:
+                data.pop("version", None)
+                return None
             raise PreconditionRequired()
         return data.pop("version")
     data.pop("version", None)
@@ -218,16 +222,18 @@ class ClaimEvidence(EvidenceResponse, ClaimScoped):
         return self.paginated(visible_evidence(request.user, self.get_claim()))
 
     @extend_schema(summary="Add evidence (editors)", parameters=[IF_MATCH, HEADER_PARAMETER],
-                   description="The ETag of the response is the claim's new version.",
+                   description="Needs no version: two editors adding evidence at once both succeed. An If-Match "
+                               "(or `version`) sent is still checked: stale, 412. The ETag of the response is the "
+                               "claim's new version.",
                    request=api.EvidenceSerializer,
-                   responses={201: api.EvidenceChangeSerializer, **errors(*WORKFLOW_ERRORS, 422)})
+                   responses={201: api.EvidenceChangeSerializer, **errors(*WRITE_ERRORS, 409, 412, 422)})
     @transaction.atomic  # the answer (body and ETag) shows this write, not a later one: the row stays locked
     @idempotent
     def post(self, request, claim_id):
         claim = self.get_claim()
         require(request.user, EDITOR_PERMISSION)
         data = self.validated(api.EvidenceSerializer)
-        version = expected_version(request, claim, data)
+        version = expected_version(request, claim, data, required=False)
         evidence = workflow.add_evidence(claim=claim, actor=request.user, version=version, **data)
         return self.evidence_response(evidence, status_code=status.HTTP_201_CREATED)
 

@@ -6,7 +6,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
-from claims import rendering
+from claims import people, rendering
 
 register = template.Library()
 
@@ -30,6 +30,12 @@ def timestamp(value):
     if isinstance(value, datetime.datetime):
         return template_localtime(value).replace(microsecond=0).isoformat()
     return value.isoformat() if isinstance(value, datetime.date) else ""
+
+
+@register.filter
+def display_name(user):
+    """A person as the register names them everywhere (claims/people.py)."""
+    return people.display_name(user)
 
 
 @register.simple_tag

@@ -136,7 +136,7 @@ def test_admin_action_start_research_goes_through_the_workflow(editor, admin_cli
     claim.refresh_from_db()
     assert (claim.status, claim.assignee, claim.version) == (Claim.Status.RESEARCHING, superuser, 2)
     event = ClaimEvent.objects.filter(claim=claim).latest("at", "id")
-    assert (event.kind, event.actor, event.actor_name) == (ClaimEvent.Kind.ASSIGNED, superuser, "Sue Super")
+    assert (event.kind, event.actor, event.actor_name) == (ClaimEvent.Kind.RESEARCH_STARTED, superuser, "Sue Super")
     assert (event.from_status, event.to_status) == (Claim.Status.NEW, Claim.Status.RESEARCHING)
     # A claim that is not new is left alone: no event, no version bump.
     assert Claim.objects.get(pk=already.pk).version == already_version

@@ -103,7 +103,7 @@ def test_a_claim_goes_from_capture_to_correction(editor, reviewer, other_reviewe
     assert all(e["actor_name"] is None and e["changes"] is None for e in history)
     everything = erin.get(f"{API}/claims/{claim_id}/history/").json()["results"]
     assert [e["kind"] for e in everything] == [
-        "created", "assigned", "evidence_added", "verdict_proposed", "published", "reopened", "evidence_added",
+        "created", "research_started", "evidence_added", "verdict_proposed", "published", "reopened", "evidence_added",
         "verdict_proposed", "corrected",
     ]
     verdicts = api_client.get(f"{API}/claims/{claim_id}/verdicts/").json()["results"]
@@ -423,3 +423,38 @@ def test_a_version_on_a_new_claim_is_refused(api_client_with_token):
                                                              "version": 7}, format="json")
     assert response.status_code == 400
     assert "version" in response.json()["errors"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Two editors adding evidence at once both succeed; editing the same item still conflicts.
+
+
+def test_two_editors_adding_evidence_without_a_version_both_get_201(editor, other_editor):
+    claim = researching_claim(actor=editor, evidence=0)
+    first = post(token_client(editor), f"/claims/{claim.pk}/evidence/", {"title": "Euroclear results"})
+    second = post(token_client(other_editor), f"/claims/{claim.pk}/evidence/", {"title": "ECB statement"})
+    assert (first.status_code, second.status_code) == (201, 201), (first.json(), second.json())
+    assert second["ETag"] == f'"{claim.version + 2}"'
+    assert sorted(claim.evidence.values_list("title", flat=True)) == ["ECB statement", "Euroclear results"]
+
+
+def test_adding_evidence_with_a_stale_if_match_is_still_412(editor, other_editor):
+    # An If-Match is the client's own precondition: it is honoured, even where none is needed.
+    claim = researching_claim(actor=editor, evidence=0)
+    read = claim.version
+    post(token_client(other_editor), f"/claims/{claim.pk}/evidence/", {"title": "ECB statement"})
+    response = post(token_client(editor), f"/claims/{claim.pk}/evidence/", {"title": "Mine"}, version=read)
+    assert response.status_code == 412
+    assert list(claim.evidence.values_list("title", flat=True)) == ["ECB statement"]
+
+
+def test_editing_the_same_evidence_item_from_the_same_version_is_412_for_the_second(editor, other_editor):
+    claim = researching_claim(actor=editor)
+    item, read = claim.evidence.get(), claim.version
+    first = token_client(editor).patch(f"{API}/evidence/{item.pk}/", {"title": "Erin's title"}, format="json",
+                                       headers={"If-Match": f'"{read}"'})
+    second = token_client(other_editor).patch(f"{API}/evidence/{item.pk}/", {"title": "Otto's title"},
+                                              format="json", headers={"If-Match": f'"{read}"'})
+    assert (first.status_code, second.status_code) == (200, 412)
+    item.refresh_from_db()
+    assert item.title == "Erin's title"

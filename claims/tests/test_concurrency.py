@@ -15,7 +15,7 @@ from claims import workflow
 from claims.models import Claim, ClaimEvent
 from claims.workflow import StaleVersion
 
-from .factories import in_review_claim, new_claim
+from .factories import in_review_claim, new_claim, researching_claim
 
 pytestmark = [
     pytest.mark.slow,
@@ -107,3 +107,40 @@ def test_many_editors_at_once_one_wins(editor):
     ])
     assert_one_winner(outcomes)
     assert ClaimEvent.objects.filter(claim=claim, kind=ClaimEvent.Kind.EDITED).count() == 1
+
+
+def test_two_editors_adding_evidence_at_once_both_succeed(editor, other_editor):
+    for n in range(ROUNDS):
+        claim = Claim.objects.get(pk=researching_claim(actor=editor, evidence=0, text=f"Round {n}").pk)
+        outcomes = race(
+            lambda claim=claim: workflow.add_evidence(claim=claim, actor=editor, title="Erin's source"),
+            lambda claim=claim: workflow.add_evidence(claim=claim, actor=other_editor, title="Otto's source"),
+        )
+        assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
+        assert sorted(claim.evidence.values_list("title", flat=True)) == ["Erin's source", "Otto's source"]
+        assert Claim.objects.get(pk=claim.pk).version == claim.version + 2
+        assert ClaimEvent.objects.filter(claim=claim, kind=ClaimEvent.Kind.EVIDENCE_ADDED).count() == 2
+
+
+def test_many_editors_adding_evidence_at_once_respect_the_limit(editor, settings):
+    settings.MAX_EVIDENCE_PER_CLAIM = 3
+    claim = Claim.objects.get(pk=researching_claim(actor=editor, evidence=0).pk)
+    outcomes = race(*[lambda n=n: workflow.add_evidence(claim=claim, actor=editor, title=f"Source {n}")
+                      for n in range(6)])
+    assert [kind for kind, _ in outcomes].count("ok") == 3, outcomes
+    assert {value.code for kind, value in outcomes if kind == "error"} == {"too_much_evidence"}
+    assert claim.evidence.count() == 3
+
+
+def test_two_editors_changing_the_same_evidence_at_once_one_wins(editor, other_editor):
+    for _ in range(ROUNDS):
+        claim = Claim.objects.get(pk=researching_claim(actor=editor).pk)
+        item = claim.evidence.get()
+        outcomes = race(*[
+            lambda who=who, item=item, version=claim.version: workflow.change_evidence(
+                evidence=item, actor=who, version=version, title=f"{who.username}'s")
+            for who in (editor, other_editor)
+        ])
+        winner, _ = assert_one_winner(outcomes)
+        item.refresh_from_db()
+        assert item.title == winner.title

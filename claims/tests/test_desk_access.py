@@ -139,3 +139,18 @@ def test_actions_need_the_csrf_token(editor, world):
     response = client.post(reverse("desk:evidence_add", args=[claim.pk]), {"version": claim.version, "title": "x"})
     assert response.status_code == 403
     assert claim.evidence.count() == 1
+
+
+def test_a_form_posted_after_the_session_ended_logs_in_back_to_its_page(anonymous, world):
+    claim = world["claim"]
+    action = reverse("desk:verdict_propose", args=[claim.pk])
+    response = anonymous.post(action, {"summary": "x"}, headers={"Referer": f"http://testserver{claim.get_desk_url()}"})
+    assert response.status_code == 302
+    # Back to the claim page (the form's text waits in the browser), not to an address that answers only POST.
+    assert response["Location"] == f"{reverse('login')}?next={claim.get_desk_url()}"
+
+
+def test_a_foreign_referer_is_not_followed_after_logging_in(anonymous, world):
+    action = reverse("desk:verdict_propose", args=[world["claim"].pk])
+    response = anonymous.post(action, headers={"Referer": "https://evil.example/desk/claims/1/"})
+    assert response["Location"] == f"{reverse('login')}?next={action}"

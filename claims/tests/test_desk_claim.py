@@ -5,7 +5,15 @@ import pytest
 from claims import workflow
 from claims.models import Claim, ClaimEvent
 
-from .factories import ClaimantFactory, SourceFactory, TopicFactory, in_review_claim, new_claim, researching_claim
+from .factories import (
+    ClaimantFactory,
+    EditorFactory,
+    SourceFactory,
+    TopicFactory,
+    in_review_claim,
+    new_claim,
+    researching_claim,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +36,9 @@ def test_the_claim_page_shows_the_claim_its_evidence_and_its_history(editor_clie
     for text in ["Frozen assets total €210bn", "about €210bn", "Sergey Lavrov", "Lavrov’s last tango",
                  "Evidence 0", "https://evidence.example/0", "Researching",
                  # History: kind, actor and the field-by-field diff of the assignment.
-                 "Created", "Assigned", "Evidence added", "Erin Editor", "Assignee"]:
+                 "Created", "Research started", "Evidence added", "Erin Editor", "Assignee"]:
         assert text in html, text
+    assert "<strong>Assigned</strong>" not in html
     assert f'name="version" value="{claim.version}"' in html
 
 
@@ -152,8 +161,8 @@ def test_claim_page_queries_do_not_grow_with_evidence_and_events(reviewer_client
     # session, user, the user's and their groups' permissions (2); the claim with its claimant, source,
     # assignee, duplicate and published verdict; its topics, evidence, appearances, verdicts and events (5); the
     # choices of the edit form (claimants, sources, topics), the rating list and the assignee list (5); the health
-    # of the evidence links (linkcheck, 1).
-    with django_assert_num_queries(16):
+    # of the evidence links (linkcheck, 1); the names of the assignees the history records (1).
+    with django_assert_num_queries(17):
         response = reviewer_client.get(claim.get_desk_url())
     assert len(response.context["evidence"]) == n
     assert len(response.context["events"]) == n + 2
@@ -163,9 +172,38 @@ def test_claim_page_queries_do_not_grow_with_evidence_and_events(reviewer_client
 def test_claim_page_in_review_queries_do_not_grow(reviewer_client, editor, n, django_assert_num_queries):
     claim = in_review_claim(actor=editor, evidence=n)
     # session, user, permissions (2), the claim and its five prefetches (6), the edit form's choices
-    # (claimants, sources, topics) and the assignee list (4), the evidence links' health (linkcheck, 1). No rating
-    # list: nothing to propose.
-    with django_assert_num_queries(15):
+    # (claimants, sources, topics) and the assignee list (4), the evidence links' health (linkcheck, 1), the names
+    # of the assignees in the history (1). No rating list: nothing to propose.
+    with django_assert_num_queries(16):
         response = reviewer_client.get(claim.get_desk_url())
     assert len(response.context["evidence"]) == n
     assert response.context["approve_form"] is not None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The history says what happened, and names people the same way everywhere.
+
+
+def test_the_history_names_the_rating_a_verdict_proposed(editor_client, editor):
+    claim = in_review_claim(actor=editor, rating_slug="mostly-false")
+    html = editor_client.get(claim.get_desk_url()).content.decode()
+    assert "<strong>Verdict proposed: Mostly false</strong>" in html
+
+
+def test_the_history_shows_an_assignee_by_name_not_username(editor_client, editor, other_editor):
+    claim = researching_claim(actor=editor)
+    workflow.assign(claim=claim, actor=editor, version=claim.version, assignee=other_editor)
+    html = editor_client.get(claim.get_desk_url()).content.decode()
+    # The diff records usernames ("erin", "otto"); the page shows the names used everywhere else.
+    assert "<del>Erin Editor</del>" in html and "<ins>Otto Other</ins>" in html
+    assert "<ins>otto</ins>" not in html and "<ins>erin</ins>" not in html
+
+
+def test_a_user_without_a_full_name_is_shown_by_username_everywhere(editor_client, editor, api_client_with_token):
+    nameless = EditorFactory(username="nameless", first_name="", last_name="")
+    claim = researching_claim(actor=nameless)
+    workflow.assign(claim=claim, actor=nameless, version=claim.version, assignee=editor)
+    html = editor_client.get(claim.get_desk_url()).content.decode()
+    assert "by nameless," in html and "Added by nameless" in html and "<del>nameless</del>" in html
+    evidence = api_client_with_token.get(f"/api/v1/claims/{claim.pk}/evidence/").json()["results"]
+    assert evidence[0]["added_by_name"] == "nameless"

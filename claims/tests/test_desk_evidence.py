@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from claims import workflow
 from claims.models import ClaimEvent, Evidence
 
-from .factories import in_review_claim, researching_claim
+from .factories import in_review_claim, rating, researching_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -70,13 +71,27 @@ def test_an_oversized_title_is_refused(editor_client, claim):
     assert not Evidence.objects.exists()
 
 
-def test_adding_evidence_from_a_stale_page_shows_the_conflict(editor_client, claim, editor):
-    stale = evidence(claim)
-    editor_client.post(reverse("desk:evidence_add", args=[claim.pk]), evidence(claim, title="First"))
-    response = editor_client.post(reverse("desk:evidence_add", args=[claim.pk]), {**stale, "title": "Second"})
-    html = response.content.decode()
-    assert "Someone else changed this claim" in html and 'value="Second"' in html
-    assert list(Evidence.objects.values_list("title", flat=True)) == ["First"]
+def test_two_editors_adding_evidence_from_the_same_page_both_succeed(editor_client, claim, other_editor, client):
+    # Both read the claim page at the same version; the second addition is no conflict with the first.
+    read = evidence(claim)
+    first = editor_client.post(reverse("desk:evidence_add", args=[claim.pk]), {**read, "title": "First"})
+    client.force_login(other_editor)
+    second = client.post(reverse("desk:evidence_add", args=[claim.pk]), {**read, "title": "Second"})
+    assert first.status_code == second.status_code == 302
+    assert list(Evidence.objects.values_list("title", flat=True)) == ["First", "Second"]
+    added = claim.events.filter(kind=ClaimEvent.Kind.EVIDENCE_ADDED).order_by("id")
+    assert [event.changes["evidence"][1]["title"] for event in added] == ["First", "Second"]
+    claim.refresh_from_db()
+    assert claim.version == read["version"] + 2  # each addition still moves the claim on
+
+
+def test_adding_evidence_after_a_verdict_was_proposed_meanwhile_is_refused(editor_client, editor):
+    claim = researching_claim(actor=editor)
+    read = evidence(claim)
+    workflow.propose_verdict(claim=claim, actor=editor, version=claim.version, rating=rating(), summary="Wrong.")
+    response = editor_client.post(reverse("desk:evidence_add", args=[claim.pk]), {**read, "title": "Late"})
+    assert "Cannot add evidence: the claim is in review" in response.content.decode()
+    assert not Evidence.objects.filter(title="Late").exists()
 
 
 def test_evidence_is_frozen_while_in_review(editor_client, editor):

@@ -92,12 +92,24 @@ def test_editors_see_that_only_reviewers_approve(editor_client, other_editor):
     assert reverse("desk:approve", args=[claim.pk]) not in html
 
 
-def test_a_reviewer_approves_and_publishes(reviewer_client, editor, reviewer):
+def test_a_reviewer_approves_and_publishes_after_confirming(reviewer_client, editor, reviewer):
     claim = in_review_claim(actor=editor)
     page = reviewer_client.get(claim.get_desk_url()).content.decode()
-    assert "Approve and publish" in page
+    assert "Approve and publish…" in page
+    assert reverse("desk:claim_preview", args=[claim.pk]) in page
+    # The first post asks for confirmation, keeps the note typed, and publishes nothing.
+    asked = reviewer_client.post(reverse("desk:approve", args=[claim.pk]),
+                                 {"version": claim.version, "note": "Checked the sums."})
+    html = asked.content.decode()
+    assert asked.status_code == 200 and "Publish this fact-check?" in html
+    assert 'name="confirmed" value="1"' in html and "Checked the sums." in html
+    assert f'name="version" value="{claim.version}"' in html
+    assert reverse("desk:claim_preview", args=[claim.pk]) in html
+    assert Claim.objects.get().status == Claim.Status.IN_REVIEW
+    assert not claim.events.filter(kind=ClaimEvent.Kind.PUBLISHED).exists()
     response = reviewer_client.post(reverse("desk:approve", args=[claim.pk]),
-                                    {"version": claim.version, "note": "Checked the sums."}, follow=True)
+                                    {"version": claim.version, "note": "Checked the sums.", "confirmed": "1"},
+                                    follow=True)
     assert "Approved and published." in response.content.decode()
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PUBLISHED and claim.published_verdict is not None

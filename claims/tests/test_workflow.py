@@ -300,7 +300,9 @@ def test_unicode_and_right_to_left_text_round_trips(editor, reviewer):
 
 def test_start_research_assigns_the_actor(editor):
     claim = new_claim(actor=editor)
-    with writes_one_event(Kind.ASSIGNED, actor=editor, from_status=Status.NEW, to_status=Status.RESEARCHING) as w:
+    # Logged as what happened, research starting, not as a plain assignment.
+    with writes_one_event(Kind.RESEARCH_STARTED, actor=editor, from_status=Status.NEW,
+                          to_status=Status.RESEARCHING) as w:
         workflow.start_research(claim=claim, actor=editor, version=claim.version)
     assert fresh(claim).assignee == editor
     assert w.event.changes == {"assignee": [None, "erin"]}
@@ -372,6 +374,33 @@ def test_add_evidence_records_it(editor):
         "id": evidence.pk, "title": "Euroclear results", "url": "https://www.euroclear.com/results",
         "stance": "refutes", "withheld": False,
     }]}
+
+
+def test_two_additions_from_the_same_version_both_land(editor, other_editor):
+    claim = fresh(researching_claim(actor=editor, evidence=0))
+    read = claim.version  # both editors read the claim here
+    first = workflow.add_evidence(claim=claim, actor=editor, title="Euroclear results")
+    second = workflow.add_evidence(claim=claim, actor=other_editor, title="ECB statement")
+    assert list(claim.evidence.order_by("id")) == [first, second]
+    assert fresh(claim).version == read + 2
+    assert claim.events.filter(kind=Kind.EVIDENCE_ADDED).count() == 2
+
+
+def test_an_addition_makes_an_edit_of_the_evidence_read_before_it_stale(editor, other_editor):
+    claim = fresh(researching_claim(actor=editor))
+    item, read = claim.evidence.get(), claim.version
+    workflow.add_evidence(claim=claim, actor=other_editor, title="ECB statement")
+    with refused("stale_version"):
+        workflow.change_evidence(evidence=item, actor=editor, version=read, title="Renamed")
+    item.refresh_from_db()
+    assert item.title == "Evidence 0"
+
+
+def test_an_addition_with_a_stale_version_given_is_still_refused(editor):
+    claim = fresh(researching_claim(actor=editor))
+    with refused("stale_version"):
+        workflow.add_evidence(claim=claim, actor=editor, version=claim.version - 1, title="Late")
+    assert claim.evidence.count() == 1
 
 
 def test_add_evidence_to_a_new_claim(editor):
@@ -909,7 +938,7 @@ def test_a_claim_walked_through_the_workflow_has_one_event_per_step(editor, revi
     events = list(ClaimEvent.objects.filter(claim=claim).order_by("at", "id"))
     assert [(e.kind, e.from_status, e.to_status, e.actor_name) for e in events] == [
         (Kind.CREATED, "", Status.NEW, "Erin Editor"),
-        (Kind.ASSIGNED, Status.NEW, Status.RESEARCHING, "Erin Editor"),
+        (Kind.RESEARCH_STARTED, Status.NEW, Status.RESEARCHING, "Erin Editor"),
         (Kind.EVIDENCE_ADDED, Status.RESEARCHING, Status.RESEARCHING, "Erin Editor"),
         (Kind.VERDICT_PROPOSED, Status.RESEARCHING, Status.IN_REVIEW, "Erin Editor"),
         (Kind.PUBLISHED, Status.IN_REVIEW, Status.PUBLISHED, "Rita Reviewer"),

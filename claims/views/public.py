@@ -295,10 +295,16 @@ def claim_detail(request, pk, slug=None):
     canonical = claim.get_absolute_url()
     if request.path != canonical:
         return redirect(canonical, permanent=True)
+    return render(request, "public/claim_detail.html", fact_check_context(claim))
+
+
+def fact_check_context(claim):
+    """What public/claim_detail.html shows of ``claim``, read through ``Claim.objects.public_detail()``: the
+    fact-check page, and the desk's preview of it (claims/views/desk/preview.py)."""
     # dateModified: the latest correction or approved update.
     changes = [e for e in claim.public_events if e.kind in (ClaimEvent.Kind.CORRECTED, ClaimEvent.Kind.UPDATED)]
     corrected_at = changes[-1].at if changes else None
-    return render(request, "public/claim_detail.html", {
+    return {
         "claim": claim,
         "verdict": claim.published_verdict,
         "canonical_url": jsonld.claim_url(claim),
@@ -314,7 +320,7 @@ def claim_detail(request, pk, slug=None):
         "source_link": _http(claim.source.url) if claim.source else "",
         "same_as": _http(claim.claimant.same_as) if claim.claimant else "",
         "claimreview": jsonld.script_tag(jsonld.claim_review(claim, corrected_at=corrected_at)),
-    })
+    }
 
 
 def _describe_corrections(events):

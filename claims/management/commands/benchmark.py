@@ -47,7 +47,7 @@ WORDS = (
     "statement press secretary foreign envoy washington moscow brussels kyiv budapest alaska euroclear denied "
     "confirmed cancelled signed grew fell doubled tripled percent million record highest lowest since"
 ).split()
-KINDS = ["created", "assigned", "evidence_added", "evidence_added", "verdict_proposed", "published"]
+KINDS = ["created", "research_started", "evidence_added", "evidence_added", "verdict_proposed", "published"]
 CHUNK = 2000
 FLOOR = "floor: API claim list (SQL + json)"
 TIGHT_FLOOR = "floor, in a tight loop"

@@ -23,6 +23,7 @@ from .claims import (
     verdict_propose,
 )
 from .dashboard import dashboard
+from .preview import claim_preview
 from .reference import claimant_edit, claimant_list, source_annotated, source_edit, source_list
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "assign",
     "claim_detail",
     "claim_new",
+    "claim_preview",
     "claimant_edit",
     "claimant_list",
     "close",

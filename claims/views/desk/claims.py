@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from claims import workflow
@@ -28,6 +30,7 @@ from claims.forms import (
     VersionedForm,
 )
 from claims.models import Appearance, Claim, ClaimEvent, Evidence, as_id
+from claims.people import display_name
 from idempotency import keys
 
 from .common import NOT_A_REVIEWER, already_saved, desk_view, refuse, reviewer_view
@@ -219,7 +222,7 @@ def _conflict(request, claim, form, panel, exc):
     form.data = form.data.copy()
     form.data["version"] = exc.current.version
     form.add_error(None, exc.message)
-    since = ClaimEvent.objects.filter(claim=claim).order_by("id")[their_version:]
+    since = ClaimEvent.objects.filter(claim=claim).select_related("verdict").order_by("id")[their_version:]
     conflict = {"their_version": their_version, "current": exc.current, "events": timeline(since)}
     return claim_page(request, claim.pk, bound={panel: form}, conflict=conflict)
 
@@ -255,9 +258,9 @@ def evidence_add(request, pk):
     key = keys.key_of(request)
 
     def add(data):
+        # No version: another editor's addition since this page was read is no conflict (see add_evidence).
         with keys.making(request.user, key) as made:
-            evidence = workflow.add_evidence(claim=claim, actor=request.user, version=data["version"],
-                                             **form.evidence_fields())
+            evidence = workflow.add_evidence(claim=claim, actor=request.user, **form.evidence_fields())
             made(location=f"{claim.get_desk_url()}#evidence")
         return evidence
 
@@ -303,7 +306,7 @@ def _evidence_conflict(request, claim, form, exc):
     form.data = form.data.copy()
     form.data["version"] = exc.current.version
     form.add_error(None, exc.message)
-    since = ClaimEvent.objects.filter(claim=claim).order_by("id")[their_version:]
+    since = ClaimEvent.objects.filter(claim=claim).select_related("verdict").order_by("id")[their_version:]
     return {"their_version": their_version, "current": exc.current, "events": timeline(since)}
 
 
@@ -374,7 +377,29 @@ def approve(request, pk):
             return "Approved and published."
         return "Approved. It publishes once enough reviewers have approved it."
 
+    # An approval that publishes is confirmed first, on a page of its own (no script needed): rehearsed, so that
+    # a refusal shows at once and only an approval that will publish asks for confirmation.
+    if request.POST.get("confirmed") != "1" and form.is_valid():
+        try:
+            with workflow.rehearsal():
+                publishes = sign_off(form.cleaned_data).status == Status.PUBLISHED
+        except workflow.WorkflowError:
+            publishes = False  # met again, for real, below: shown by _act
+        if publishes:
+            return _confirm_approval(request, claim, form)
     return _act(request, claim, form, "approve", sign_off, said)
+
+
+def _confirm_approval(request, claim, form):
+    claim = Claim.objects.select_related("claimant", "published_verdict__rating").get(pk=claim.pk)
+    verdict = claim.verdicts.select_related("rating").order_by("-proposed_at", "-id").first()
+    note = form.cleaned_data.get("correction_note") or verdict.correction_note
+    preview = reverse("desk:claim_preview", args=[claim.pk])
+    if claim.published_verdict_id and form.cleaned_data.get("correction_note"):
+        preview += "?" + urlencode({"note": form.cleaned_data["correction_note"]})
+    return render(request, "desk/approve_confirm.html", {
+        "claim": claim, "verdict": verdict, "form": form, "correction_note": note, "preview_url": preview,
+    })
 
 
 @reviewer_view
@@ -494,7 +519,7 @@ def assign(request, pk):
         return workflow.assign(claim=claim, actor=request.user, version=data["version"], assignee=data["assignee"])
 
     def said(result):
-        who = result.assignee.get_full_name() or result.assignee.get_username() if result.assignee else "nobody"
-        return f"Assigned to {who}." + (" Research has started." if claim.status == Status.NEW else "")
+        started = " Research has started." if claim.status == Status.NEW else ""
+        return f"Assigned to {display_name(result.assignee) or 'nobody'}.{started}"
 
     return _act(request, claim, form, "assign", act, said)

@@ -1,11 +1,14 @@
 """What every desk view shares: the role gates and the one mapping of workflow refusals onto pages."""
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from claims import workflow
 
@@ -34,7 +37,27 @@ def desk_view(view):
             return refuse(request, NOT_AN_EDITOR)
         return view(request, *args, **kwargs)
 
-    return login_required(wrapped)
+    gated = login_required(wrapped)
+
+    @wraps(view)
+    def desk(request, *args, **kwargs):
+        if request.method == "POST" and not request.user.is_authenticated:
+            return _log_in_again(request)
+        return gated(request, *args, **kwargs)
+
+    return desk
+
+
+def _log_in_again(request):
+    """A form posted after the session ended: log in, then back to the page the form was on (the post itself is
+    lost; desk.js kept its long texts in the browser and offers them there), not to the action's address, which
+    answers only POST."""
+    referer = request.headers.get("Referer", "")
+    same_site = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure())
+    back = urlsplit(referer)
+    page = back.path + (f"?{back.query}" if back.query else "") if same_site and back.path else request.path
+    return redirect_to_login(page)
 
 
 def reviewer_view(view):
