@@ -40,9 +40,10 @@ def test_assigns_many_each_with_its_own_event(editor_client, editor, other_edito
     fresh.refresh_from_db(), researching.refresh_from_db()
     assert fresh.assignee == researching.assignee == other_editor
     assert fresh.status == Claim.Status.RESEARCHING  # as on the claim page: assigning a new claim starts it
-    for claim in (fresh, researching):
+    # assigning a new claim starts its research, and the history says so
+    for claim, kind in ((fresh, Kind.RESEARCH_STARTED), (researching, Kind.ASSIGNED)):
         event = claim.events.latest("id")
-        assert (event.kind, event.actor) == (Kind.ASSIGNED, editor)
+        assert (event.kind, event.actor) == (kind, editor)
     page = response.content.decode()
     assert "2 of 2 claims done" in page and 'href="/desk/board/?sort=oldest"' in page
 

@@ -108,8 +108,9 @@ def test_preview_queries_do_not_grow_with_evidence(editor_client, other_editor, 
     # session, user, permissions (2); the claim (1). The rehearsal: its savepoint, the claim locked, the pending
     # verdict, the evidence read and its approved copies written in one UPDATE, the appearances read (none to
     # write), the claim saved, its event. The public page: the claim and its five prefetches, the link health,
-    # other publishers' reviews. Then the savepoint rolled back and released (2).
-    with django_assert_num_queries(23):
+    # other publishers' reviews, the related fact-checks (3 without topics). Then the savepoint rolled back and
+    # released (2).
+    with django_assert_num_queries(26):
         response = editor_client.get(preview_url(claim))
     assert response.content.decode().count('class="evidence__item"') == n
 
