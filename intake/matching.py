@@ -70,7 +70,7 @@ class Corpus:
         ``vectors`` are the queries' ``transformer.embed`` vectors when already computed."""
         if not queries or not self.keys:
             return [[] for _ in queries]
-        vectors = transformer.embed(queries) if vectors is None else _unit(vectors)
+        vectors = transformer.embed(queries, cache=True) if vectors is None else _unit(vectors)
         results = []
         # In batches: a whole article's sentences against 100k texts at once would be a matrix of gigabytes.
         for start in range(0, len(queries), BATCH):

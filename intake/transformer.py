@@ -12,6 +12,7 @@ plausible candidate for (``intake.matching``).
 
 import functools
 import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -132,9 +133,40 @@ def _encoder():
         return Encoder(_model_dir())
 
 
-def embed(texts):
-    """Unit-length float32 vectors, one row per text."""
+# A source's sentences are matched again each time its workspace is read: their vectors are kept (per
+# process, the most recently used CACHE_SIZE sentences, 1.5 kB each).
+CACHE_SIZE = 20_000
+_cache = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def clear_cache():
+    with _cache_lock:
+        _cache.clear()
+
+
+def embed(texts, *, cache=False):
+    """Unit-length float32 vectors, one row per text. With ``cache``, texts seen lately are not encoded again."""
     texts = list(texts)
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    return _encoder().encode(texts)
+    if not cache:
+        return _encoder().encode(texts)
+    vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    missing = []
+    with _cache_lock:
+        for i, text in enumerate(texts):
+            if text in _cache:
+                _cache.move_to_end(text)
+                vectors[i] = _cache[text]
+            else:
+                missing.append(i)
+    if missing:
+        fresh = _encoder().encode([texts[i] for i in missing])
+        vectors[missing] = fresh
+        with _cache_lock:
+            for i, vector in zip(missing, fresh, strict=True):
+                _cache[texts[i]] = vector
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    return vectors

@@ -170,3 +170,12 @@ def test_vectors_of_another_model_are_recomputed_not_matched(register, monkeypat
     assert not claims_needing_vectors().exists()
     [[first, *_]] = matching.index.match(["About €210bn of Russian reserves are frozen, mostly at Euroclear"])
     assert first.object_id == register[0].pk
+
+
+def test_a_sentences_vector_is_kept_for_the_next_reading(monkeypatch):
+    transformer.clear_cache()
+    [first] = transformer.embed(["Lavrov was absent from the meeting."], cache=True)
+    encoder = transformer._encoder()
+    monkeypatch.setattr(encoder, "encode", lambda texts: pytest.fail(f"encoded again: {texts}"))
+    [again] = transformer.embed(["Lavrov was absent from the meeting."], cache=True)
+    assert again == pytest.approx(first)
