@@ -179,3 +179,22 @@ def test_a_sentences_vector_is_kept_for_the_next_reading(monkeypatch):
     monkeypatch.setattr(encoder, "encode", lambda texts: pytest.fail(f"encoded again: {texts}"))
     [again] = transformer.embed(["Lavrov was absent from the meeting."], cache=True)
     assert again == pytest.approx(first)
+
+
+def test_map_at_5_counts_each_tweets_claim_by_its_rank(monkeypatch):
+    """evaluate_matching's measure on a synthetic split: one tweet's claim found first (AP 1), one tweet's claim
+    missing from the corpus (AP 0); the tweet's link and signature line are not part of the query."""
+    from intake import datasets, evaluation
+
+    claims = {"10": ("Vaccines contain microchips", ""), "11": ("Paris is the capital of France", ""),
+              "12": ("The moon is made of cheese", "Is the moon cheese?")}
+    monkeypatch.setattr(datasets, "clef2020_verified_claims", lambda: claims)
+    monkeypatch.setattr(datasets, "clef2020_queries", lambda split: [
+        ("COVID vaccines have microchips in them https://t.co/x — A B (@ab) January 1, 2020", {"10"}),
+        ("France's capital city is Paris", {"99"}),
+    ])
+    corpus = evaluation.verified_claims_corpus()
+    assert sorted(corpus.keys) == [10, 11, 12]
+    score, queries = evaluation.map_at_5(corpus, "dev")
+    assert queries == 2
+    assert score == pytest.approx(0.5)
