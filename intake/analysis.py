@@ -13,7 +13,7 @@ def analyse_sentences(texts, *, language="en", spans=None):
     """[{"start", "end", "text", "score", "matches": [...]}] for already split ``texts``."""
     vectors = embeddings.embed(texts)
     scores = checkworthiness.score_sentences(texts, vectors, language=language)
-    matches = matching.index.match(texts, vectors)
+    matches = matching.index.match(texts)
     described = matching.describe(matches)
     results = []
     for i, (text, score, found) in enumerate(zip(texts, scores, matches, strict=True)):

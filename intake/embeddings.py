@@ -1,4 +1,5 @@
-"""Sentence embeddings from wordllama's static token vectors (256 dimensions), shipped inside its wheel.
+"""Sentence embeddings from wordllama's static token vectors (256 dimensions), shipped inside its wheel: a
+feature of the check-worthiness model (claim matching uses all-MiniLM-L6-v2, ``intake/transformer.py``).
 
 Nothing is downloaded: ``disable_download=True``, and the wheel's own folder is given as the cache, since
 wordllama 0.4.0.post1 looks for its tokenizer under ``tokenizer/`` while the wheel ships ``tokenizers/``.

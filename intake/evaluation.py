@@ -2,7 +2,7 @@
 
 import re
 
-from . import datasets, embeddings, matching
+from . import datasets, matching, transformer
 
 _SIGNATURE = re.compile(r"\s+—\s+[^—]*\(@\w+\)\s+\w+ \d+, \d{4}\s*$")  # "— Name (@handle) January 14, 2020"
 _LINK = re.compile(r"https?://\S+|pic\.twitter\.com/\S+")
@@ -18,8 +18,9 @@ def verified_claims_corpus():
     claims = datasets.clef2020_verified_claims()
     texts = [f"{claim} {title}" for claim, title in claims.values()]
     corpus = matching.Corpus()
-    for key, text, vector in zip(claims, texts, embeddings.embed(texts), strict=True):
-        corpus.put(key, text, vector)
+    # Integer keys: the ids count up with age, and the oldest of near-duplicates is offered first.
+    for key, text, vector in zip(claims, texts, transformer.embed(texts), strict=True):
+        corpus.put(int(key), text, vector)
     return corpus
 
 
@@ -30,7 +31,7 @@ def map_at_5(corpus, split):
     for (_, relevant), row in zip(queries, ranked, strict=True):
         hits, precision = 0, 0.0
         for rank, (key, _score) in enumerate(row, 1):
-            if key in relevant:
+            if str(key) in relevant:
                 hits += 1
                 precision += hits / rank
         total += precision / min(len(relevant), 5)

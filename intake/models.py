@@ -5,14 +5,15 @@ from django.db import models
 
 from claims.models import Source
 
-from . import embeddings
+from . import transformer
 
 
 class EmbeddingQuerySet(models.QuerySet):
     def changed_since(self, moment):
         """What the in-memory matching index must (re)read: everything, or what changed at or after
         ``moment``. Read by ``intake.matching.Index.refresh`` only."""
-        rows = self if moment is None else self.filter(updated_at__gte=moment)
+        rows = self.filter(model=transformer.MODEL_NAME)  # vectors of an older model wait for the sweep
+        rows = rows if moment is None else rows.filter(updated_at__gte=moment)
         return rows.order_by("updated_at", "pk").values_list("corpus", "object_id", "text", "vector", "updated_at")
 
 
@@ -29,8 +30,9 @@ class Embedding(models.Model):
     corpus = models.CharField(max_length=20, choices=Corpus.choices)
     object_id = models.BigIntegerField()
     text = models.TextField(help_text="What was embedded: the claim's text and quote.")
-    vector = models.BinaryField(help_text=f"float32 × {embeddings.DIMENSIONS}, unit length")
-    model = models.CharField(max_length=100, default=embeddings.MODEL_NAME)
+    vector = models.BinaryField(help_text=f"float32 × {transformer.DIMENSIONS}, unit length")
+    model = models.CharField(max_length=100, default=transformer.MODEL_NAME,
+                             help_text="What computed the vector; rows of another model are recomputed.")
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = EmbeddingQuerySet.as_manager()

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from claims.tests.factories import ClaimantFactory, SourceFactory, new_claim
-from intake import analysis, embeddings, matching
+from intake import analysis, matching, transformer
 from intake.models import Embedding
 
 DEMO_LIKE = [
@@ -74,13 +74,13 @@ def test_backfill_embeds_claims_without_vectors(register, editor):
 def test_the_corpus_ranks_by_meaning_and_words():
     corpus = matching.Corpus()
     texts = ["The moon is made of cheese", "Vaccines contain microchips", "Paris is the capital of France"]
-    for key, text, vector in zip("abc", texts, embeddings.embed(texts), strict=True):
+    for key, text, vector in zip("abc", texts, transformer.embed(texts), strict=True):
         corpus.put(key, text, vector)
     [[(key, score), *_]] = corpus.rank(["COVID vaccines have microchips in them"])
     assert key == "b" and score > 0.5
-    corpus.put("b", "Bananas are berries", embeddings.embed(["Bananas are berries"])[0])  # replaced in place
+    corpus.put("b", "Bananas are berries", transformer.embed(["Bananas are berries"])[0])  # replaced in place
     assert len(corpus) == 3
-    assert corpus.rank(["COVID vaccines have microchips in them"])[0][0][0] != "b"
+    assert corpus.rank(["COVID vaccines have microchips in them"], threshold=matching.MATCH_THRESHOLD) == [[]]
 
 
 def test_a_source_analysis_is_kept_until_the_text_changes(db):
@@ -131,3 +131,70 @@ def test_an_outage_while_embedding_logs_one_line_not_a_traceback(editor, caplog,
     assert [r.getMessage() for r in records] == [
         f"could not embed claim {claim.pk}: the database is unavailable (couldn't get a connection after 1.00 sec)"]
     assert records[0].exc_info is None
+
+
+def test_the_numpy_transformer_gives_all_minilm_l6_v2s_vectors():
+    """The first values sentence-transformers gives for all-MiniLM-L6-v2 (its model card's example sentence);
+    the tanh form of GELU keeps every value within 1e-3."""
+    [vector] = transformer.embed(["This is an example sentence"])
+    assert vector.shape == (384,) and vector.dtype == np.float32
+    assert vector[:5] == pytest.approx([0.0677, 0.0635, 0.0487, 0.0793, 0.0374], abs=1e-3)
+    assert np.linalg.norm(vector) == pytest.approx(1, abs=1e-5)
+    # a batch pads its shorter texts: the padding must not change their vectors
+    batch = transformer.embed(["This is an example sentence", "A much longer sentence, padded beside the short one."])
+    assert batch[0] == pytest.approx(vector, abs=1e-5)
+
+
+def test_near_duplicates_are_offered_oldest_first():
+    """One claim told twice: the older (smaller key) comes first, even when the newer is worded closer."""
+    corpus = matching.Corpus()
+    texts = {7: 'A photograph shows a giant ammonite fossil from southeastern British Columbia.',
+             3: 'A photograph shows a giant ammonite fossil from Southeastern British Columbia!',
+             5: 'Vaccines contain microchips'}
+    for key, text in texts.items():
+        corpus.put(key, text, transformer.embed([text])[0])
+    [ranked] = corpus.rank(["a giant ammonite fossil from southeastern British Columbia"])
+    assert [key for key, _ in ranked[:2]] == [3, 7]
+    assert ranked[0][1] == ranked[1][1]  # they share the best score
+
+
+def test_vectors_of_another_model_are_recomputed_not_matched(register, monkeypatch):
+    from intake.tasks import claims_needing_vectors
+
+    Embedding.objects.filter(object_id=register[0].pk).update(model="wordllama", vector=b"\0" * 1024)
+    assert list(claims_needing_vectors()) == [register[0]]
+    monkeypatch.setattr(matching, "index", matching.Index())  # a fresh process's index
+    assert all(m.object_id != register[0].pk for row in matching.index.match(["€210bn frozen at Euroclear"])
+               for m in row)
+    call_command("embed_claims")
+    assert not claims_needing_vectors().exists()
+    [[first, *_]] = matching.index.match(["About €210bn of Russian reserves are frozen, mostly at Euroclear"])
+    assert first.object_id == register[0].pk
+
+
+def test_a_sentences_vector_is_kept_for_the_next_reading(monkeypatch):
+    transformer.clear_cache()
+    [first] = transformer.embed(["Lavrov was absent from the meeting."], cache=True)
+    encoder = transformer._encoder()
+    monkeypatch.setattr(encoder, "encode", lambda texts: pytest.fail(f"encoded again: {texts}"))
+    [again] = transformer.embed(["Lavrov was absent from the meeting."], cache=True)
+    assert again == pytest.approx(first)
+
+
+def test_map_at_5_counts_each_tweets_claim_by_its_rank(monkeypatch):
+    """evaluate_matching's measure on a synthetic split: one tweet's claim found first (AP 1), one tweet's claim
+    missing from the corpus (AP 0); the tweet's link and signature line are not part of the query."""
+    from intake import datasets, evaluation
+
+    claims = {"10": ("Vaccines contain microchips", ""), "11": ("Paris is the capital of France", ""),
+              "12": ("The moon is made of cheese", "Is the moon cheese?")}
+    monkeypatch.setattr(datasets, "clef2020_verified_claims", lambda: claims)
+    monkeypatch.setattr(datasets, "clef2020_queries", lambda split: [
+        ("COVID vaccines have microchips in them https://t.co/x — A B (@ab) January 1, 2020", {"10"}),
+        ("France's capital city is Paris", {"99"}),
+    ])
+    corpus = evaluation.verified_claims_corpus()
+    assert sorted(corpus.keys) == [10, 11, 12]
+    score, queries = evaluation.map_at_5(corpus, "dev")
+    assert queries == 2
+    assert score == pytest.approx(0.5)
