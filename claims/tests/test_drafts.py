@@ -315,10 +315,29 @@ def test_the_desk_shows_the_draft_beside_the_public_version(public_claim, editor
     assert "Assets total 300 billion euros" in body and "The desk&#x27;s new wording" in body
     # The edit form starts from the draft, so saving it unchanged changes nothing.
     assert page.context["edit_form"].initial["text"] == "The desk's new wording"
-    response = client.post(reverse("desk:approve_update", args=[claim.pk]),
-                           {"version": claim.version, "note": "Reworded."})
+    url = reverse("desk:approve_update", args=[claim.pk])
+    # An approval that makes the changes public is confirmed first: the confirm page changes nothing.
+    confirm = client.post(url, {"version": claim.version, "note": "Reworded."})
+    body = confirm.content.decode()
+    assert confirm.status_code == 200 and "Publish these changes?" in body
+    assert "Assets total 300 billion euros" in body and "The desk&#x27;s new wording" in body and "Reworded." in body
+    assert f"/desk/claims/{claim.pk}/preview/?note=Reworded." in body
+    assert Claim.objects.get(pk=claim.pk).text == "Assets total 300 billion euros"
+    response = client.post(url, {"version": claim.version, "note": "Reworded.", "confirmed": "1"})
     assert response.status_code == 302
     assert Claim.objects.get(pk=claim.pk).text == "The desk's new wording"
+
+
+def test_an_update_that_needs_more_approvals_is_not_confirmed_twice(public_claim, editor, reviewer, client,
+                                                                     settings):
+    settings.REQUIRED_APPROVALS = 2
+    claim = workflow.edit_claim(claim=public_claim, actor=editor, version=public_claim.version, text="New words")
+    client.force_login(reviewer)
+    response = client.post(reverse("desk:approve_update", args=[claim.pk]), {"version": claim.version,
+                                                                             "note": "Reworded."})
+    assert response.status_code == 302  # approved at once: it publishes nothing yet
+    claim = Claim.objects.get(pk=claim.pk)
+    assert claim.text == "Assets total 300 billion euros" and claim.draft_approvals
 
 
 def test_the_desk_refuses_the_author_and_shows_why(public_claim, reviewer, client):

@@ -252,3 +252,25 @@ def test_share_links_are_plain_links_with_no_third_party_script(anonymous, edito
     # Every script on the page is the site's own.
     assert all(src.startswith("/static/") for src in re.findall(r'<script[^>]* src="([^"]+)"', page))
     assert re.findall(r"<script(?![^>]*(?:src=|application/ld\+json))", page) == []
+
+
+def test_related_fact_checks_are_kept_until_public_data_changes(anonymous, archive, editor, reviewer, settings,
+                                                                django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_DATA_CACHE, settings.PUBLIC_CACHE_SECONDS = True, 0
+    cache.clear()
+    main = archive["main"]
+    first = related_of(anonymous, main)
+    with CaptureQueriesContext(connection) as again:
+        assert related_of(anonymous, main) == first
+    with CaptureQueriesContext(connection) as fresh:
+        cache.clear()
+        related_of(anonymous, main)
+    assert len(fresh) - len(again) >= 3  # the similar claims, the claimant's and the topics' were not read again
+    with django_capture_on_commit_callbacks(execute=True):  # a publication changes public data
+        newest = published_claim(actor=editor, approver=reviewer, text="Lavrov spoke of Euroclear again",
+                                 claimant=main.claimant)
+    assert newest.text in related_of(anonymous, main)

@@ -311,7 +311,8 @@ def fact_check_context(claim):
         "corrected_at": corrected_at,
         "modified_label": changes[-1].get_kind_display() if changes else "",
         "modified_kind": changes[-1].kind if changes else "",
-        "related": Claim.objects.public().related_to(claim),
+        # Kept until public data changes, as the filter menus are: at 1M claims the four queries cost ~25 ms.
+        "related": caching.remember(f"related:{claim.pk}", lambda: Claim.objects.public().related_to(claim)),
         "corrections": _describe_corrections(claim.public_events),
         "timeline": claim.public_events,
         "evidence_groups": _evidence_groups([item.public_version() for item in claim.public_evidence]),

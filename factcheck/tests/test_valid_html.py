@@ -292,6 +292,8 @@ def pages(world):
              data={"version": r.version, "reason": "duplicate"}),
         Page("assign with errors", desk.format(r.pk) + "assign/", who="editor", method="post",
              data={"version": r.version, "assignee": "999999"}),
+        Page("approve update, confirm", desk.format(u.pk) + "update/approve/", who="reviewer", method="post",
+             data={"version": u.version, "note": "Figures revised."}),
         Page("approve update with errors", desk.format(u.pk) + "update/approve/", who="reviewer", method="post",
              data={"version": u.version}),
         Page("discard draft, stale", desk.format(u.pk) + "update/discard/", who="editor", method="post",

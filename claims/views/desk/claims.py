@@ -417,6 +417,21 @@ def approve_update(request, pk):
             return "Approved. The changes go public once enough reviewers have approved them."
         return "Approved: the changes are public."
 
+    # As for a verdict: an approval that makes the changes public is confirmed first, after a rehearsal.
+    if request.POST.get("confirmed") != "1" and form.is_valid():
+        try:
+            with workflow.rehearsal():
+                publishes = not workflow.has_pending_changes(act(form.cleaned_data))
+        except workflow.WorkflowError:
+            publishes = False  # met again, for real, below: shown by _act
+        if publishes:
+            claim = Claim.objects.select_related("claimant", "published_verdict__rating").get(pk=claim.pk)
+            preview = reverse("desk:claim_preview", args=[claim.pk]) + "?" + urlencode(
+                {"note": form.cleaned_data["note"]})
+            return render(request, "desk/approve_update_confirm.html", {
+                "claim": claim, "form": form, "changes": workflow.draft_changes(claim), "preview_url": preview,
+                "items": sum(item.is_pending for item in [*claim.evidence.all(), *claim.appearances.all()]),
+            })
     return _act(request, claim, form, "update", act, said)
 
 
