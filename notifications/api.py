@@ -24,6 +24,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 class NotificationList(APIBase):
     permission_classes = [IsAuthenticated]
     serializer_class = NotificationSerializer
+    pagination_class = None  # a plain list of the latest 100; the schema said a paginated page
 
     @extend_schema(summary="My notifications, newest first (the latest 100)",
                    parameters=[OpenApiParameter("unread", bool, description="Only unread ones.")],

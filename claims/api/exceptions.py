@@ -6,6 +6,7 @@ This is the one place where the workflow's domain error becomes an HTTP status:
 - ``StaleVersion`` (the claim changed since the caller read it) → 412, with the current ``ETag``;
 - ``code == "permission_denied"`` (the workflow's own role check) → 403;
 - a ``WorkflowError`` naming a ``field`` (a required note, a bad URL) → 400 with that field's error;
+- a body whose only fault is an id or slug that names nothing (an unknown claimant, rating or user) → 422;
 - any other ``WorkflowError`` (a refused transition: the proposer approving, a closed claim) → 409.
 """
 
@@ -63,6 +64,11 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {"code": "invalid", "detail": _first_message(errors), "errors": errors}
+        if _leaves(exc.get_codes()) == {"does_not_exist"}:
+            # Well formed, but naming a claimant, topic, rating or user that does not exist: 422 (RFC 9110:
+            # understood, but the instructions cannot be carried out), as the schema says, not 400.
+            response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+            response.data["code"] = "does_not_exist"
     else:
         detail = str(response.data.get("detail", ""))
         response.data = {"code": _code(exc), "detail": detail}
@@ -92,6 +98,15 @@ def _code(exc):
     if isinstance(detail, exceptions.ErrorDetail) and detail.code:
         return detail.code
     return exc.default_code
+
+
+def _leaves(codes):
+    """The set of error codes in DRF's nested ``get_codes()`` structure."""
+    if isinstance(codes, dict):
+        return set().union(*map(_leaves, codes.values()))
+    if isinstance(codes, list):
+        return set().union(*map(_leaves, codes))
+    return {codes}
 
 
 def _first_message(errors):

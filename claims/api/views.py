@@ -42,7 +42,16 @@ from .permissions import (
     visible_topics,
     visible_verdicts,
 )
-from .schema import CREATE_ERRORS, IF_MATCH, LIST_ERRORS, READ_ERRORS, WORKFLOW_ERRORS, WRITE_ERRORS, errors
+from .schema import (
+    CLAIM_LIST_ERRORS,
+    CREATE_ERRORS,
+    IF_MATCH,
+    LIST_ERRORS,
+    READ_ERRORS,
+    WORKFLOW_ERRORS,
+    WRITE_ERRORS,
+    errors,
+)
 from .throttles import AnonThrottle, UserThrottle
 
 
@@ -109,6 +118,9 @@ def as_shown(claims):
 
 
 TYPED_FILTERS = ("source", "status", "updated_after", "published_after")
+# django-filter's schema leaves out the bounds the filter enforces (and calls it nullable).
+SOURCE_FILTER = OpenApiParameter("source", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                                 description="A source id.")
 
 
 class ClaimFilterBackend(DjangoFilterBackend):
@@ -155,7 +167,8 @@ class ClaimList(ClaimScoped):
 
     @extend_schema(summary="List claims",
                    description="Published claims for everybody; every claim for editors. Newest change first.",
-                   responses={200: api.ClaimSerializer(many=True), **errors(*LIST_ERRORS)})
+                   parameters=[SOURCE_FILTER],
+                   responses={200: api.ClaimSerializer(many=True), **errors(*CLAIM_LIST_ERRORS)})
     def get(self, request):
         return self.paginated(self.filter_queryset(self.get_queryset()))
 
@@ -258,7 +271,9 @@ class EvidenceDetail(EvidenceResponse, APIBase):
 
     @extend_schema(
         summary="Remove evidence (editors)",
-        parameters=[IF_MATCH, OpenApiParameter("version", int, description="The claim's version, without If-Match.")],
+        parameters=[IF_MATCH, OpenApiParameter("version", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                                               required=True,
+                                               description="The claim's version; If-Match, when sent, wins.")],
         description="If-Match carries the claim's ETag. The response's ETag is the claim's new version.",
         request=None, responses={204: None, **errors(*WORKFLOW_ERRORS)},
     )
@@ -571,7 +586,8 @@ class SimilarClaims(APIBase):
         summary="Claims that look like a text (duplicate suggestions)",
         description="Up to 5 claims whose text resembles `text`, best first, each with a `similarity` from 0 "
                     "to 1: the desk's near-duplicate warning. Anonymous clients see published claims only.",
-        parameters=[OpenApiParameter("text", str, required=True, description="The wording of a new claim.")],
+        parameters=[OpenApiParameter("text", {"type": "string", "pattern": r"\S"}, required=True,
+                                     description="The wording of a new claim: more than spaces.")],
         responses={
             200: inline_serializer("SimilarClaims", {"results": api.SimilarClaimSerializer(many=True)}),
             **errors(*READ_ERRORS, 400),
