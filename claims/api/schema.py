@@ -21,9 +21,10 @@ Scripts use a token: `Authorization: Token <key>`. Editors create and revoke the
 page; an administrator can make one with `python manage.py drf_create_token <username>`.
 
 **Writing.** Every change goes through the same workflow as the desk. Claims carry an `ETag` (their
-`version`). `PATCH` and every workflow action need the version you are changing: `version` in the body
-(the schema requires it), or the ETag sent back in `If-Match`, which then wins. A stale one answers 412 and
-nothing is written; neither answers 428. A transition the workflow refuses answers 409 with a
+`version`). `PATCH` and every workflow action need the version you are changing: send the ETag back in
+`If-Match`, or `version` in the body (the header wins when both are sent). A stale one answers 412 and
+nothing is written; neither answers 428 (OpenAPI cannot mark "one of the two" required, so both are
+optional here). A transition the workflow refuses answers 409 with a
 machine-readable `code`. Every write answers with the claim's new version: in the `ETag` header, and in the
 body (the claim's `version`, or `claim_version` beside an evidence item or a verdict).
 
@@ -34,9 +35,11 @@ with `Idempotent-Replayed: true`); the same key with a different request answers
 and expire after 24 hours.
 
 **Errors** are JSON: `{"code": ..., "detail": ...}`, with `errors` (field → messages) on 400 and
-`current_version` on 412. A body that names an id or slug that does not exist (a claimant, a rating) answers
-422 `does_not_exist`, with `errors`. Text never holds NUL (`\\u0000`): it answers 400 wherever it is sent.
-Bodies over the upload limit answer 413; too many requests answer 429 with `Retry-After`.
+`current_version` on 412. A body that names an id or slug that does not exist (a claimant, a rating)
+answers 422 `does_not_exist` (a withheld evidence item without its reason: 422 `withheld_without_reason`),
+and a slug or address another record has 409 `unique`, each with `errors`. Text never holds NUL
+(`\\u0000`): it answers 400 wherever it is sent. Bodies over the upload limit answer 413; too many requests
+answer 429 with `Retry-After`.
 
 **Lists** are cursor-paginated (`next`, `previous`, `results`; `page_size` up to 100) in a fixed total order.
 Filtering claims by `status` is for editors: anyone else gets 403. A method an endpoint does not offer
@@ -51,6 +54,11 @@ class ErrorSerializer(serializers.Serializer):
 
 class ValidationErrorSerializer(ErrorSerializer):
     errors = serializers.DictField(child=serializers.JSONField(), help_text="Field name → list of messages.")
+
+
+class ConflictSerializer(ErrorSerializer):
+    errors = serializers.DictField(child=serializers.JSONField(), required=False,
+                                   help_text="code unique: field name → list of messages.")
 
 
 class UnprocessableSerializer(ErrorSerializer):
@@ -68,12 +76,14 @@ _ERRORS = {
     403: (ErrorSerializer, "This needs the editor or reviewer role (filtering claims by status too), or the CSRF "
                            "token is missing."),
     404: (ErrorSerializer, "No such object, or not one the caller may see."),
-    409: (ErrorSerializer, "The workflow refuses this transition; `code` says why (e.g. own_verdict)."),
+    409: (ConflictSerializer, "The workflow refuses this transition (`code` says why, e.g. own_verdict), or a slug "
+                              "or address is another record's (code unique, with `errors`)."),
     412: (StaleVersionSerializer, "The claim changed since the given version: nothing was written."),
     413: (ErrorSerializer, "The request body is over the upload limit."),
-    422: (UnprocessableSerializer, "Well formed, but an id or slug in the body names nothing (code does_not_exist, "
-                                   "with `errors`), or the Idempotency-Key was used before for a different request "
-                                   "(code idempotency_key_reused)."),
+    422: (UnprocessableSerializer, "Well formed, but an id or slug in the body names nothing (code does_not_exist), "
+                                   "or a withheld evidence item would have no reason (withheld_without_reason), "
+                                   "each with `errors`; or the Idempotency-Key was used before for a different "
+                                   "request (code idempotency_key_reused)."),
     428: (ErrorSerializer, "No version given: send If-Match or `version`."),
     406: (ErrorSerializer, "The Accept header asks for something other than JSON."),
     429: (ErrorSerializer, "Too many requests; retry after the Retry-After header's seconds."),
@@ -84,8 +94,9 @@ READ_ERRORS = (401, 404, 406, 429)
 LIST_ERRORS = (400, 401, 404, 406, 429)
 CLAIM_LIST_ERRORS = (*LIST_ERRORS, 403)  # 403: the status filter, for anyone but an editor
 # 422: an unknown id or slug in the body, or (creates) an Idempotency-Key reused for another request
-WRITE_ERRORS = (400, 401, 403, 404, 406, 413, 422, 429)
-WORKFLOW_ERRORS = (*WRITE_ERRORS, 409, 412, 428)
+# 409: a transition the workflow refuses, or a unique slug or address taken
+WRITE_ERRORS = (400, 401, 403, 404, 406, 409, 413, 422, 429)
+WORKFLOW_ERRORS = (*WRITE_ERRORS, 412, 428)
 CREATE_ERRORS = WRITE_ERRORS
 
 
@@ -97,6 +108,28 @@ IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=False,
     description='The claim\'s ETag as you read it, e.g. "7". Stale: 412. Without it, send `version` in the body.',
 )
+
+
+# The http(s) addresses Django's URLValidator takes (claims.models.http_url), as an ECMA-262 pattern: a host
+# name of labels up to 63 characters with a letters-only top-level domain, localhost or an IPv4 address; a port;
+# then anything without spaces. RFC 3986's ``uri`` format alone allows what the validator refuses (ftp:,
+# 64-character labels). Unicode host names and IPv6 addresses, which the validator also takes, are left out.
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+HTTP_URL_PATTERN = (r"^[hH][tT][tT][pP][sS]?://(localhost|" + _OCTET + r"(\." + _OCTET + r"){3}|"
+                    r"([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}\.?)(:[0-9]{1,5})?([/?#]\S*)?$")
+
+
+class HttpURLFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = "claims.api.serializers.HttpURLField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        # No ``format: uri``: the validator takes IRIs too (https://example.org/é), which RFC 3986 does not.
+        url = {"type": "string", "pattern": HTTP_URL_PATTERN}
+        if self.target.max_length is not None:
+            url["maxLength"] = self.target.max_length
+        if self.target.allow_blank:  # as drf-spectacular writes it; nullable_refs_and_blank_urls makes it anyOf
+            return {"oneOf": [url, {"type": "string", "maxLength": 0}]}
+        return url
 
 
 class SummaryRelatedFieldExtension(OpenApiSerializerFieldExtension):
@@ -295,17 +328,8 @@ CLAIM_ETAG = re.compile(
 def headers_and_strict_requests(result, generator, request, public):
     """Postprocessing hook: the response headers clients rely on (ETag, Location, Retry-After), declared; and
     request bodies closed to extra properties, which the API refuses (StrictSerializerMixin)."""
-    versioned = set()
-    for name, component in result.get("components", {}).get("schemas", {}).items():
-        if name.endswith("Request") and component.get("type") == "object":
-            component["additionalProperties"] = False
-            if _required_in_requests(component):
-                versioned.add(f"#/components/schemas/{name}")
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
-            body = operation.get("requestBody", {})
-            if any(c.get("schema", {}).get("$ref") in versioned for c in body.get("content", {}).values()):
-                body["required"] = True
             responses = operation.get("responses", {})
             for status, response in responses.items():
                 headers = {}
@@ -319,23 +343,29 @@ def headers_and_strict_requests(result, generator, request, public):
                     headers.update({"ETag": ETAG, "Location": LOCATION})
                 if headers:
                     response.setdefault("headers", {}).update(headers)
+    components = result.get("components", {}).get("schemas", {})
+    for name, component in components.items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+            for field in NOT_NULL_IN_REQUESTS:
+                component.get("properties", {}).get(field, {}).pop("nullable", None)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            _body_required_when_empty_is_invalid(operation.get("requestBody"), components)
     return result
+
+
+def _body_required_when_empty_is_invalid(body, components):
+    # drf-spectacular requires a body only when a property is required; a component that needs one of several
+    # (``minProperties``, e.g. intake's text or sentences) needs a body too.
+    for content in (body or {}).get("content", {}).values():
+        ref = content.get("schema", {}).get("$ref", "")
+        if components.get(ref.rsplit("/", 1)[-1], {}).get("minProperties"):
+            body["required"] = True
 
 
 # A claim's claimant is null only for a reader tip not yet attributed; a request may not set it to null.
 NOT_NULL_IN_REQUESTS = ("claimant",)
-
-
-def _required_in_requests(component):
-    """``version`` is required (a request with neither it nor If-Match answers 428: OpenAPI cannot say "one of
-    a header and a body field", so the body field is the one the schema asks for); ``claimant`` is no null."""
-    properties = component.get("properties", {})
-    for name in NOT_NULL_IN_REQUESTS:
-        properties.get(name, {}).pop("nullable", None)
-    if "version" not in properties:
-        return False
-    component["required"] = sorted({*component.get("required", []), "version"})
-    return True
 
 
 def _carries_etag(path, method):

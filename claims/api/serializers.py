@@ -68,6 +68,10 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictSlugField(StrictCharField, serializers.SlugField):
+    pass
+
+
 class HttpURLField(serializers.URLField):
     # The models' http(s)-only rule. DRF drops a model URLField's validators for its own URLValidator, which
     # allows ftp: and ftps:; those reached the JSON-LD of claimants and sources.
@@ -151,7 +155,7 @@ class ClaimantSummarySerializer(serializers.ModelSerializer):
 class ClaimantSerializer(AudienceSerializer):
     """Who makes claims: a person, an organisation or unnamed sources."""
 
-    slug = serializers.SlugField(max_length=200, required=False,
+    slug = StrictSlugField(max_length=200, required=False,
                                  validators=[UniqueValidator(Claimant.objects.all(), lookup="iexact")],
                                  help_text="e.g. sergey-lavrov; made from the name when left out.")
 
@@ -179,12 +183,13 @@ class SourceSerializer(AudienceSerializer):
     def validate_url(self, url):
         other = Source.objects.at(url).exclude(pk=getattr(self.instance, "pk", None)).first() if url else None
         if other is not None:
-            raise serializers.ValidationError(f"Source {other.pk} (“{other.title}”) already has this address.")
+            raise serializers.ValidationError(f"Source {other.pk} (“{other.title}”) already has this address.",
+                                              code="unique")
         return url
 
 
 class TopicSerializer(StrictSerializerMixin, serializers.ModelSerializer):
-    slug = serializers.SlugField(max_length=100, validators=[UniqueValidator(Topic.objects.all(), lookup="iexact")],
+    slug = StrictSlugField(max_length=100, validators=[UniqueValidator(Topic.objects.all(), lookup="iexact")],
                                  help_text="e.g. frozen-assets")
 
     class Meta:
@@ -383,12 +388,11 @@ class SimilarClaimSerializer(serializers.ModelSerializer):
 
 
 class VersionField(serializers.IntegerField):
-    """The claim version the caller is changing. The schema requires it (schema.py); a caller that sends
-    If-Match may leave it out."""
+    """The claim version the caller is changing, when it sends no If-Match header."""
 
     def __init__(self, **kwargs):
         super().__init__(write_only=True, required=False, min_value=1, max_value=MAX_ID,
-                         help_text="The claim's version you are changing; an If-Match header, when sent, wins.",
+                         help_text="The claim's version you are changing, when you send no If-Match header.",
                          **kwargs)
 
 
@@ -415,7 +419,8 @@ class EvidenceSerializer(AudienceSerializer):
         except serializers.ValidationError as exc:
             values, errors = None, dict(exc.detail) if isinstance(exc.detail, dict) else {}
         if isinstance(data, dict) and "withheld_reason" not in errors and self._withheld_without_reason(data):
-            errors["withheld_reason"] = [serializers.ErrorDetail("Say why the source is withheld.", code="required")]
+            errors["withheld_reason"] = [serializers.ErrorDetail("Say why the source is withheld.",
+                                                                 code="withheld_without_reason")]
         if errors:
             raise serializers.ValidationError(errors)
         return values

@@ -272,8 +272,7 @@ class EvidenceDetail(EvidenceResponse, APIBase):
     @extend_schema(
         summary="Remove evidence (editors)",
         parameters=[IF_MATCH, OpenApiParameter("version", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-                                               required=True,
-                                               description="The claim's version; If-Match, when sent, wins.")],
+                                               description="The claim's version, without If-Match.")],
         description="If-Match carries the claim's ETag. The response's ETag is the claim's new version.",
         request=None, responses={204: None, **errors(*WORKFLOW_ERRORS)},
     )
@@ -586,7 +585,8 @@ class SimilarClaims(APIBase):
         summary="Claims that look like a text (duplicate suggestions)",
         description="Up to 5 claims whose text resembles `text`, best first, each with a `similarity` from 0 "
                     "to 1: the desk's near-duplicate warning. Anonymous clients see published claims only.",
-        parameters=[OpenApiParameter("text", {"type": "string", "pattern": r"\S"}, required=True,
+        parameters=[OpenApiParameter("text", {"type": "string", "pattern": r"\S",
+                                              "maxLength": settings.CLAIM_TEXT_HARD_LIMIT}, required=True,
                                      description="The wording of a new claim: more than spaces.")],
         responses={
             200: inline_serializer("SimilarClaims", {"results": api.SimilarClaimSerializer(many=True)}),
@@ -594,9 +594,11 @@ class SimilarClaims(APIBase):
         },
     )
     def get(self, request):
-        text = request.query_params.get("text", "").strip()[: settings.CLAIM_TEXT_HARD_LIMIT]
+        text = request.query_params.get("text", "").strip()
         if not text:
             raise ValidationError({"text": ["The wording to compare with is required."]})
+        if len(text) > settings.CLAIM_TEXT_HARD_LIMIT:
+            raise ValidationError({"text": [f"A claim is at most {settings.CLAIM_TEXT_HARD_LIMIT} characters."]})
         claims = visible_claims(request.user).similar_to(text)
         return Response({"results": self.get_serializer(claims, many=True).data})
 
