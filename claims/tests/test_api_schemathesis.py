@@ -194,6 +194,10 @@ def every_check(live_server, settings, tmp_path, caller, editor, reviewer, other
     (selected,) = re.findall(r"Selected: (\d+)/(\d+)", summary)
     assert selected[0] == selected[1] and int(selected[0]) >= 30, summary
     assert re.search(r"Tested: " + selected[0] + r"\b", summary), summary
+    if "stateful" in phases and caller == "editor":  # it chained writes through links inferred from responses
+        covered = re.search(r"API Links: +(\d+) covered", report)
+        assert covered and int(covered[1]) >= 1, report[-5000:]
+    return report
 
 
 @live_server_on_postgresql
@@ -210,7 +214,7 @@ def test_every_schemathesis_check_passes(roles_and_ratings, live_server, setting
 @pytest.mark.parametrize("caller", ["anonymous", "editor"])
 def test_every_schemathesis_check_passes_in_the_coverage_phase(roles_and_ratings, live_server, settings,
                                                                tmp_path, caller, editor, reviewer, other_reviewer):
-    """The coverage phase: each parameter's boundaries, missing and extra values, wrong types; 1 to 3 min a
-    caller, so once, in the slow suite."""
+    """The coverage phase (each parameter's boundaries, missing and extra values, wrong types) and a longer
+    stateful phase: about 2 min a caller, so once, in the slow suite."""
     every_check(live_server, settings, tmp_path, caller, editor, reviewer, other_reviewer,
-                examples=5, phases="coverage")
+                examples=40, phases="coverage,stateful")
