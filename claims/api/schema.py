@@ -1,5 +1,6 @@
-"""OpenAPI: the error responses every operation documents, the id-in/object-out related field, and the
-API's introduction (shown at /api/docs/)."""
+"""OpenAPI: the error responses every operation documents, the id-in/object-out related field, the shapes of
+the JSON fields (an event's changes, a draft's pending changes, URLs), the postprocessing hooks that make the
+document exact, and the API's introduction (shown at /api/docs/)."""
 
 import re
 

@@ -48,7 +48,7 @@ def generated(tmp_path_factory):
 
 
 class Generated:
-    """``generated.models.ClaimRequest``, ``generated.call("workflow", "v1_claims_approve_create")``."""
+    """``generated.models.ClaimRequest``, ``generated.api("workflow", "v1_claims_approve_create")``."""
 
     def __init__(self):
         self.package = importlib.import_module(PACKAGE)
