@@ -34,7 +34,7 @@ HEADER = "Idempotency-Key"
 MAX_LENGTH = 255
 
 HEADER_PARAMETER = OpenApiParameter(
-    HEADER, str, OpenApiParameter.HEADER, required=False,
+    HEADER, {"type": "string", "minLength": 1, "maxLength": MAX_LENGTH}, OpenApiParameter.HEADER, required=False,
     description="Any unique string up to 255 characters (a UUID, say), chosen by you for this one create. Send "
                 "the request again with the same key (after a timeout, say) and you get the first answer again "
                 "(its status and body, with `Idempotent-Replayed: true`) instead of a second record. Reusing a "

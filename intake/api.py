@@ -1,6 +1,7 @@
 """/api/v1/analysis/ and /api/v1/sources/{id}/analysis/: intake for editors' tools."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 
 from claims.api.permissions import require
 from claims.api.schema import READ_ERRORS, WRITE_ERRORS, errors
+from claims.api.serializers import StrictCharField, StrictSerializerMixin
 from claims.api.views import APIBase
 from claims.models import Source, as_id
 from claims.workflow import EDITOR_PERMISSION
@@ -35,19 +37,36 @@ class AnalysisResultSerializer(serializers.Serializer):
     sentences = SentenceSerializer(many=True)
 
 
-class AnalysisRequestSerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
-                                 max_length=limits.MAX_TEXT_CHARACTERS)
-    language = serializers.CharField(required=False, default="en", max_length=35, help_text="BCP-47, e.g. en")
+class AnalysisRequestSerializer(StrictSerializerMixin, serializers.Serializer):
+    # Strict as the register's own bodies: an unknown key is refused, and a number is no text.
+    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False,
+                           max_length=limits.MAX_TEXT_CHARACTERS)
+    language = StrictCharField(required=False, default="en", max_length=35, help_text="BCP-47, e.g. en")
     sentences = serializers.ListField(
-        child=serializers.CharField(max_length=limits.MAX_SENTENCE_CHARACTERS), required=False,
+        child=StrictCharField(max_length=limits.MAX_SENTENCE_CHARACTERS), required=False,
         max_length=limits.MAX_SENTENCES,
     )
+
+    class Meta:
+        editor_only = ()
 
     def validate(self, data):
         if ("text" in data) == ("sentences" in data):
             raise serializers.ValidationError("Send either text or sentences.")
         return data
+
+
+class AnalysisRequestSchema(OpenApiSerializerExtension):
+    # The schema says what validate() enforces: exactly one of text and sentences.
+    target_class = AnalysisRequestSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        # As "not both, and not neither": a generated client's models read ``not`` as a plain object, where
+        # a top-level oneOf broke openapi-python-client's output.
+        either = {"anyOf": [{"required": ["text"]}, {"required": ["sentences"]}]}
+        return {**schema, "minProperties": 1,
+                "not": {"anyOf": [{"required": ["text", "sentences"]}, {"not": either}]}}
 
 
 @extend_schema(tags=["intake"])

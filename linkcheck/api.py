@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -17,6 +17,8 @@ from .models import Capture, Link
 
 
 class CaptureSerializer(serializers.ModelSerializer):
+    # Blank until the page answers; a read-only URLField would promise a URI.
+    final_url = serializers.CharField(read_only=True, help_text="Where the last redirect led; blank before.")
     text_url = serializers.SerializerMethodField()
     warc_url = serializers.SerializerMethodField()
 
@@ -34,6 +36,7 @@ class CaptureSerializer(serializers.ModelSerializer):
 
 
 class LinkSerializer(serializers.ModelSerializer):
+    final_url = serializers.CharField(read_only=True, help_text="Where the last redirect led; blank before.")
     captures = serializers.SerializerMethodField()
 
     class Meta:
@@ -43,7 +46,8 @@ class LinkSerializer(serializers.ModelSerializer):
                   "captures"]
         read_only_fields = fields
 
-    def get_captures(self, link) -> list[dict]:
+    @extend_schema_field(CaptureSerializer(many=True))
+    def get_captures(self, link):
         return CaptureSerializer(self.context["captures"], many=True, context=self.context).data
 
 

@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -21,16 +22,23 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+UNREAD, ALL = ("1", "true", "yes"), ("0", "false", "no")
+
+
 class NotificationList(APIBase):
     permission_classes = [IsAuthenticated]
     serializer_class = NotificationSerializer
+    pagination_class = None  # a plain list of the latest 100; the schema said a paginated page
 
     @extend_schema(summary="My notifications, newest first (the latest 100)",
                    parameters=[OpenApiParameter("unread", bool, description="Only unread ones.")],
-                   responses={200: NotificationSerializer(many=True), **errors(*READ_ERRORS)})
+                   responses={200: NotificationSerializer(many=True), **errors(*READ_ERRORS, 400)})
     def get(self, request):
         notifications = Notification.objects.for_inbox(request.user)
-        if request.query_params.get("unread") in ("1", "true", "yes"):
+        unread = request.query_params.get("unread")
+        if unread not in (None, *UNREAD, *ALL):
+            raise ValidationError({"unread": ["Give true or false."]})
+        if unread in UNREAD:
             notifications = notifications.unread()
         return Response(NotificationSerializer(notifications[:100], many=True).data)
 

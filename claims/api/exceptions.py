@@ -6,6 +6,9 @@ This is the one place where the workflow's domain error becomes an HTTP status:
 - ``StaleVersion`` (the claim changed since the caller read it) → 412, with the current ``ETag``;
 - ``code == "permission_denied"`` (the workflow's own role check) → 403;
 - a ``WorkflowError`` naming a ``field`` (a required note, a bad URL) → 400 with that field's error;
+- a body whose only faults are ids or slugs that name nothing (an unknown claimant, rating or user), or a
+  withheld evidence item without its reason (which may depend on the stored item) → 422;
+- a body whose only fault is a slug or address another record has → 409 ``unique``, the field named;
 - any other ``WorkflowError`` (a refused transition: the proposer approving, a closed claim) → 409.
 """
 
@@ -42,6 +45,9 @@ class PreconditionRequired(exceptions.APIException):
     default_code = "precondition_required"
 
 
+UNPROCESSABLE = {"does_not_exist", "withheld_without_reason"}
+
+
 def etag(version):
     return f'"{version}"'
 
@@ -63,6 +69,18 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {"code": "invalid", "detail": _first_message(errors), "errors": errors}
+        codes = _leaves(exc.get_codes())
+        if codes and codes <= UNPROCESSABLE:
+            # Well formed, but naming a claimant, topic, rating or user that does not exist, or leaving a withheld
+            # item (as sent, or as stored) without its reason: 422 (RFC 9110: understood, but the instructions
+            # cannot be carried out), as the schema says, not 400, which is for the request's shape.
+            response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+            response.data["code"] = codes.pop() if len(codes) == 1 else "unprocessable"
+        elif codes == {"unique"}:
+            # Well formed, but a slug or address another record already has: a conflict with the register's
+            # state (409), like the race claims/reference.py loses, with the field named in ``errors``.
+            response.status_code = status.HTTP_409_CONFLICT
+            response.data["code"] = "unique"
     else:
         detail = str(response.data.get("detail", ""))
         response.data = {"code": _code(exc), "detail": detail}
@@ -92,6 +110,15 @@ def _code(exc):
     if isinstance(detail, exceptions.ErrorDetail) and detail.code:
         return detail.code
     return exc.default_code
+
+
+def _leaves(codes):
+    """The set of error codes in DRF's nested ``get_codes()`` structure."""
+    if isinstance(codes, dict):
+        return set().union(*map(_leaves, codes.values()))
+    if isinstance(codes, list):
+        return set().union(*map(_leaves, codes))
+    return {codes}
 
 
 def _first_message(errors):

@@ -3,7 +3,7 @@
 
 import django_filters
 from django import forms
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied
 
 from claims.models import MAX_ID, Claim
 
@@ -23,7 +23,7 @@ class ClaimFilter(django_filters.FilterSet):
     topic = django_filters.CharFilter(field_name="topics__slug", help_text="A topic slug.")
     source = IntegerFilter(field_name="source_id", min_value=1, max_value=MAX_ID, help_text="A source id.")
     status = django_filters.ChoiceFilter(choices=Claim.Status.choices, method="by_status",
-                                         help_text="Workflow stage. Editors only: 400 for other callers.")
+                                         help_text="Workflow stage. Editors only: 403 for other callers.")
     updated_after = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte",
         help_text="Claims changed at or after this instant (ISO 8601), for sync clients.")
@@ -41,5 +41,6 @@ class ClaimFilter(django_filters.FilterSet):
 
     def by_status(self, queryset, name, value):
         if not is_editor(self.request.user):
-            raise ValidationError({"status": ["Only editors can filter by status."]})
+            # A well-formed request the caller lacks the role for: 403, as every other editors-only thing.
+            raise PermissionDenied("Filtering by status needs an editor's permission.")
         return queryset.filter(status=value)

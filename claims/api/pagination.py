@@ -33,6 +33,15 @@ class CursorPage(CursorPagination):
                 f"A whole number from 1 to {self.max_page_size}."]})
         return min(int(value), self.max_page_size)  # past the most, the most (documented)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1  # 0 and negatives are refused; past the most, the most
+                parameter["description"] = (f"Results per page, 1 or more (up to {self.max_page_size}; more "
+                                            f"gives {self.max_page_size}).")
+        return parameters
+
     def get_ordering(self, request, queryset, view):
         return tuple(view.cursor_ordering)
 

@@ -69,6 +69,10 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictSlugField(StrictCharField, serializers.SlugField):
+    pass
+
+
 class HttpURLField(serializers.URLField):
     # The models' http(s)-only rule. DRF drops a model URLField's validators for its own URLValidator, which
     # allows ftp: and ftps:; those reached the JSON-LD of claimants and sources.
@@ -129,6 +133,16 @@ class AudienceSerializer(StrictSerializerMixin, serializers.ModelSerializer):
         return getattr(self.Meta, "editor_only", ())
 
 
+class PendingChangesField(serializers.JSONField):
+    # A public claim's draft: {field: new value}. Typed in the schema by schema.PendingChangesFieldExtension.
+    pass
+
+
+class EventChangesField(serializers.JSONField):
+    # An event's {field: [before, after]}. Typed in the schema by schema.EventChangesFieldExtension.
+    pass
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Reference data: claimants, sources, topics, ratings.
 
@@ -142,7 +156,7 @@ class ClaimantSummarySerializer(serializers.ModelSerializer):
 class ClaimantSerializer(AudienceSerializer):
     """Who makes claims: a person, an organisation or unnamed sources."""
 
-    slug = serializers.SlugField(max_length=200, required=False,
+    slug = StrictSlugField(max_length=200, required=False,
                                  validators=[UniqueValidator(Claimant.objects.all(), lookup="iexact")],
                                  help_text="e.g. sergey-lavrov; made from the name when left out.")
 
@@ -170,12 +184,13 @@ class SourceSerializer(AudienceSerializer):
     def validate_url(self, url):
         other = Source.objects.at(url).exclude(pk=getattr(self.instance, "pk", None)).first() if url else None
         if other is not None:
-            raise serializers.ValidationError(f"Source {other.pk} (“{other.title}”) already has this address.")
+            raise serializers.ValidationError(f"Source {other.pk} (“{other.title}”) already has this address.",
+                                              code="unique")
         return url
 
 
 class TopicSerializer(StrictSerializerMixin, serializers.ModelSerializer):
-    slug = serializers.SlugField(max_length=100, validators=[UniqueValidator(Topic.objects.all(), lookup="iexact")],
+    slug = StrictSlugField(max_length=100, validators=[UniqueValidator(Topic.objects.all(), lookup="iexact")],
                                  help_text="e.g. frozen-assets")
 
     class Meta:
@@ -233,7 +248,7 @@ class ClaimSerializer(AudienceSerializer):
                                          help_text="The ClaimReview this claim was imported from, if any.")
     tipster_email = serializers.CharField(read_only=True, allow_null=True, help_text="A reader tip's e-mail.")
     close_reason = serializers.ChoiceField(choices=Claim.CloseReason.choices, read_only=True, allow_blank=True)
-    pending_changes = serializers.JSONField(
+    pending_changes = PendingChangesField(
         read_only=True, allow_null=True, source="draft_fields",
         help_text="Editors: edits to a public claim that readers do not see until a reviewer approves them "
                   "(POST approve-update/), as field → new value (ids for claimant, source and topics). The other "
@@ -378,7 +393,8 @@ class VersionField(serializers.IntegerField):
 
     def __init__(self, **kwargs):
         super().__init__(write_only=True, required=False, min_value=1, max_value=MAX_ID,
-                         help_text="The claim's version, when you send no If-Match header.", **kwargs)
+                         help_text="The claim's version you are changing, when you send no If-Match header.",
+                         **kwargs)
 
 
 class EvidenceSerializer(AudienceSerializer):
@@ -404,7 +420,8 @@ class EvidenceSerializer(AudienceSerializer):
         except serializers.ValidationError as exc:
             values, errors = None, dict(exc.detail) if isinstance(exc.detail, dict) else {}
         if isinstance(data, dict) and "withheld_reason" not in errors and self._withheld_without_reason(data):
-            errors["withheld_reason"] = [serializers.ErrorDetail("Say why the source is withheld.", code="required")]
+            errors["withheld_reason"] = [serializers.ErrorDetail("Say why the source is withheld.",
+                                                                 code="withheld_without_reason")]
         if errors:
             raise serializers.ValidationError(errors)
         return values
@@ -491,6 +508,8 @@ class EventSerializer(AudienceSerializer):
     # Empty for the event that created the claim.
     from_status = serializers.ChoiceField(choices=Claim.Status.choices, read_only=True, allow_blank=True)
     to_status = serializers.ChoiceField(choices=Claim.Status.choices, read_only=True, allow_blank=True)
+    changes = EventChangesField(read_only=True, allow_null=True,
+                                help_text="What changed, field by field, as [before, after]: null for the public.")
 
     class Meta:
         model = ClaimEvent
@@ -561,25 +580,91 @@ class CloseSerializer(ActionSerializer):
 # ClaimReview export.
 
 
-class ClaimReviewSerializer(serializers.Serializer):
-    """A schema.org ClaimReview, built by claims.jsonld.claim_review: the block the public page embeds.
-    Its fields are declared for the OpenAPI schema only."""
+class DatePublishedField(serializers.CharField):
+    # Ours is a date (2025-10-23); another publisher's is the date-time it gave (2025-10-23T10:00:00Z). Typed in
+    # the schema by schema.DatePublishedFieldExtension.
+    pass
+
+
+
+class JsonLdSerializer(serializers.Serializer):
+    # Schema-only: JSON-LD names (@type, sameAs) are not Python identifiers, so each subclass lists its fields
+    # in ``json_ld_fields()``. The documents themselves are built by claims.jsonld and reviews.jsonld.
 
     def get_fields(self):
-        def obj(help_text):
-            return serializers.DictField(help_text=help_text)
+        return self.json_ld_fields()
 
+
+class ClaimReviewOrganizationSerializer(JsonLdSerializer):
+    """A schema.org Organization: the publisher of a review."""
+
+    def json_ld_fields(self):
+        return {"@type": serializers.CharField(help_text="Organization"),
+                "name": serializers.CharField(help_text="e.g. the ORGANIZATION_NAME setting, or Full Fact"),
+                "url": serializers.CharField(required=False, help_text="The publisher's site.")}
+
+
+class ClaimReviewRatingSerializer(JsonLdSerializer):
+    """A schema.org Rating. Numbers only where the scale is ordinal (ours: 1 to 5) or the publisher gave them."""
+
+    def json_ld_fields(self):
+        return {"@type": serializers.CharField(help_text="Rating"),
+                "alternateName": serializers.CharField(required=False, help_text="The rating's words, e.g. "
+                                                                                  "Mostly false."),
+                "ratingValue": serializers.FloatField(required=False, help_text="e.g. 2"),
+                "bestRating": serializers.FloatField(required=False, help_text="5 on our scale"),
+                "worstRating": serializers.FloatField(required=False, help_text="1 on our scale"),
+                "ratingExplanation": serializers.CharField(required=False, help_text="The verdict's summary.")}
+
+
+class ClaimReviewClaimantSerializer(JsonLdSerializer):
+    """Who made the claim: a schema.org Person or Organization."""
+
+    def json_ld_fields(self):
+        return {"@type": serializers.ChoiceField(choices=["Person", "Organization"]),
+                "name": serializers.CharField(help_text="e.g. Sergey Lavrov"),
+                "sameAs": serializers.CharField(required=False, help_text="e.g. a Wikidata page.")}
+
+
+class ClaimReviewAppearanceSerializer(JsonLdSerializer):
+    """Where the claim appeared: a schema.org CreativeWork."""
+
+    def json_ld_fields(self):
+        return {"@type": serializers.CharField(help_text="CreativeWork"),
+                "url": serializers.CharField(help_text="The source's address.")}
+
+
+class ClaimReviewClaimSerializer(JsonLdSerializer):
+    """The claim reviewed: a schema.org Claim."""
+
+    def json_ld_fields(self):
+        return {"@type": serializers.CharField(help_text="Claim"),
+                "author": ClaimReviewClaimantSerializer(required=False),
+                "datePublished": serializers.DateField(required=False, help_text="When the claim was made."),
+                "appearance": ClaimReviewAppearanceSerializer(required=False)}
+
+
+class ClaimReviewSerializer(JsonLdSerializer):
+    """A schema.org ClaimReview: ours as claims.jsonld.claim_review builds it (the block the public page embeds),
+    or, with ``include=others``, another publisher's as reviews.jsonld builds it, under its own name."""
+
+    def json_ld_fields(self):
         return {
             "@context": serializers.CharField(help_text="https://schema.org"),
             "@type": serializers.CharField(help_text="ClaimReview"),
-            "url": serializers.URLField(help_text="The fact-check page."),
+            "url": serializers.CharField(help_text="The fact-check page (ours), or the original review (theirs)."),
             "claimReviewed": serializers.CharField(),
-            "author": obj("The organisation that checked the claim."),
-            "datePublished": serializers.DateField(),
-            "dateModified": serializers.DateTimeField(required=False, help_text="Present after a correction."),
-            "reviewRating": obj("alternateName, ratingExplanation and, for ordinal ratings, ratingValue, "
-                                "bestRating 5 and worstRating 1."),
-            "itemReviewed": obj("The Claim: its author, datePublished and appearance."),
+            "inLanguage": serializers.CharField(required=False, help_text="e.g. en; left out when a publisher "
+                                                                         "gave none."),
+            "author": ClaimReviewOrganizationSerializer(help_text="Who checked the claim."),
+            "publisher": ClaimReviewOrganizationSerializer(required=False, help_text="Others' reviews: their "
+                                                                                   "publisher, as author."),
+            "datePublished": DatePublishedField(required=False),
+            "dateModified": serializers.DateTimeField(required=False,
+                                                      help_text="Ours, after a correction or an approved update."),
+            "headline": serializers.CharField(required=False, help_text="Others' reviews: their headline."),
+            "reviewRating": ClaimReviewRatingSerializer(),
+            "itemReviewed": ClaimReviewClaimSerializer(),
         }
 
     def to_representation(self, claim):

@@ -42,7 +42,16 @@ from .permissions import (
     visible_topics,
     visible_verdicts,
 )
-from .schema import CREATE_ERRORS, IF_MATCH, LIST_ERRORS, READ_ERRORS, WORKFLOW_ERRORS, WRITE_ERRORS, errors
+from .schema import (
+    CLAIM_LIST_ERRORS,
+    CREATE_ERRORS,
+    IF_MATCH,
+    LIST_ERRORS,
+    READ_ERRORS,
+    WORKFLOW_ERRORS,
+    WRITE_ERRORS,
+    errors,
+)
 from .throttles import AnonThrottle, UserThrottle
 
 
@@ -113,6 +122,9 @@ def as_shown(claims):
 
 
 TYPED_FILTERS = ("source", "status", "updated_after", "published_after")
+# django-filter's schema leaves out the bounds the filter enforces (and calls it nullable).
+SOURCE_FILTER = OpenApiParameter("source", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                                 description="A source id.")
 
 
 class ClaimFilterBackend(DjangoFilterBackend):
@@ -159,7 +171,8 @@ class ClaimList(ClaimScoped):
 
     @extend_schema(summary="List claims",
                    description="Published claims for everybody; every claim for editors. Newest change first.",
-                   responses={200: api.ClaimSerializer(many=True), **errors(*LIST_ERRORS)})
+                   parameters=[SOURCE_FILTER],
+                   responses={200: api.ClaimSerializer(many=True), **errors(*CLAIM_LIST_ERRORS)})
     def get(self, request):
         return self.paginated(self.filter_queryset(self.get_queryset()))
 
@@ -264,7 +277,8 @@ class EvidenceDetail(EvidenceResponse, APIBase):
 
     @extend_schema(
         summary="Remove evidence (editors)",
-        parameters=[IF_MATCH, OpenApiParameter("version", int, description="The claim's version, without If-Match.")],
+        parameters=[IF_MATCH, OpenApiParameter("version", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                                               description="The claim's version, without If-Match.")],
         description="If-Match carries the claim's ETag. The response's ETag is the claim's new version.",
         request=None, responses={204: None, **errors(*WORKFLOW_ERRORS)},
     )
@@ -580,16 +594,20 @@ class SimilarClaims(APIBase):
         summary="Claims that look like a text (duplicate suggestions)",
         description="Up to 5 claims whose text resembles `text`, best first, each with a `similarity` from 0 "
                     "to 1: the desk's near-duplicate warning. Anonymous clients see published claims only.",
-        parameters=[OpenApiParameter("text", str, required=True, description="The wording of a new claim.")],
+        parameters=[OpenApiParameter("text", {"type": "string", "pattern": r"\S",
+                                              "maxLength": settings.CLAIM_TEXT_HARD_LIMIT}, required=True,
+                                     description="The wording of a new claim: more than spaces.")],
         responses={
             200: inline_serializer("SimilarClaims", {"results": api.SimilarClaimSerializer(many=True)}),
             **errors(*READ_ERRORS, 400),
         },
     )
     def get(self, request):
-        text = request.query_params.get("text", "").strip()[: settings.CLAIM_TEXT_HARD_LIMIT]
+        text = request.query_params.get("text", "").strip()
         if not text:
             raise ValidationError({"text": ["The wording to compare with is required."]})
+        if len(text) > settings.CLAIM_TEXT_HARD_LIMIT:
+            raise ValidationError({"text": [f"A claim is at most {settings.CLAIM_TEXT_HARD_LIMIT} characters."]})
         claims = visible_claims(request.user).similar_to(text)
         return Response({"results": self.get_serializer(claims, many=True).data})
 

@@ -118,7 +118,9 @@ def test_withholding_an_item_by_patch_needs_its_reason(editor, api_client_with_t
     evidence = claim.evidence.get()
     response = api_client_with_token.patch(f"/api/v1/evidence/{evidence.pk}/", {"version": claim.version,
                                                                                "withheld": True}, format="json")
-    assert response.status_code == 400
+    # Well formed, but the item as stored has no reason: 422, the only fault, named.
+    assert response.status_code == 422
+    assert response.json()["code"] == "withheld_without_reason"
     assert response.json()["errors"] == {"withheld_reason": ["Say why the source is withheld."]}
     ok = api_client_with_token.patch(f"/api/v1/evidence/{evidence.pk}/", {
         "version": claim.version, "withheld": True, "withheld_reason": "Protects the source"}, format="json")

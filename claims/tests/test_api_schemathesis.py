@@ -1,17 +1,32 @@
-"""Schemathesis against /api/schema/: generated requests to every operation, as an anonymous client and as an
-editor with a token. No answer may be a 5xx, or break the schema (status code, content type, body).
+"""Schemathesis against /api/schema/, as an anonymous client and as an editor with a token.
 
-Examples are bounded so that CI stays quick; the app runs in-process over WSGI, inside the test's transaction.
+Two runs of it:
+
+- in-process over WSGI, inside the test's transaction, on both databases: every operation's generated requests
+  with the checks that need no run of schemathesis' own (no 5xx; status code, content type and body as the
+  schema says), and every real object of the fixture read through every GET route;
+- ``st run`` with every check schemathesis has (``--checks all``: negative data rejected, positive data
+  accepted, missing required headers, unsupported methods, use after free, resource availability, ignored
+  auth, object-level authorization, response headers, response time …) and its phases (examples, coverage,
+  fuzzing, and the stateful phase, which chains operations through the links it infers from responses),
+  against a live server, on PostgreSQL. The statuses it accepts beyond its defaults, each with its reason, are
+  in ``schemathesis.toml`` beside this file. The coverage phase, the longest, runs in the ``slow`` suite.
+
+Examples are bounded so that CI stays quick.
 """
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import schemathesis
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.urls import URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
@@ -41,12 +56,16 @@ EXAMPLES = settings(
 )
 
 
-@pytest.fixture
-def api_schema(db, settings, editor, reviewer, other_reviewer):
-    settings.ALLOWED_HOSTS = ["localhost"]
+def unthrottled(settings):
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
                                "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"}}
     cache.clear()
+
+
+@pytest.fixture
+def api_schema(db, settings, editor, reviewer, other_reviewer):
+    unthrottled(settings)
     # Some of everything for the generated requests to find.
     some_of_everything(editor, reviewer, other_reviewer)
     # As Django's test client does: a request must not close the test's connection (and its transaction).
@@ -138,3 +157,64 @@ def test_every_real_object_reads_conform_to_the_schema(api_schema, editor, calle
             statuses.add(response.status_code)
     assert 200 in statuses
     assert (404 in statuses) == (caller == "anonymous")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Every check, by schemathesis' own runner.
+
+SETTINGS = Path(__file__).with_name("schemathesis.toml")
+live_server_on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a live server's test ends with a flush, which SQLite's append-only history trigger refuses "
+           "(PostgreSQL's TRUNCATE does not fire it); CI runs this on PostgreSQL",
+)
+
+
+def st_run(url, headers, *, examples, phases, folder):
+    """``st run --checks all`` against the live server; (exit code, its report)."""
+    command = [
+        sys.executable, "-m", "schemathesis.cli", "--config-file", str(SETTINGS), "run", f"{url}/api/schema/",
+        "--checks", "all", "--phases", phases, "--max-examples", str(examples), "--workers", "1",
+        "--generation-deterministic", "--no-color", "--output-truncate", "true",
+        *[argument for header in headers for argument in ("--header", header)],
+    ]
+    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=folder, env=environment)
+    return result.returncode, result.stdout + result.stderr
+
+
+def every_check(live_server, settings, tmp_path, caller, editor, reviewer, other_reviewer, *, examples, phases):
+    unthrottled(settings)
+    some_of_everything(editor, reviewer, other_reviewer)
+    headers = [] if caller == "anonymous" else [f"Authorization: Token {Token.objects.create(user=editor).key}"]
+    code, report = st_run(live_server.url, headers, examples=examples, phases=phases, folder=tmp_path)
+    summary = report[report.rfind("SUMMARY"):]
+    assert code == 0 and "Failures:" not in summary and "Test cases:" in summary, report[-30000:]
+    # It ran: every operation of the schema was tested, and something was generated for it.
+    (selected,) = re.findall(r"Selected: (\d+)/(\d+)", summary)
+    assert selected[0] == selected[1] and int(selected[0]) >= 30, summary
+    assert re.search(r"Tested: " + selected[0] + r"\b", summary), summary
+    if "stateful" in phases and caller == "editor":  # it chained writes through links inferred from responses
+        covered = re.search(r"API Links: +(\d+) covered", report)
+        assert covered and int(covered[1]) >= 1, report[-5000:]
+    return report
+
+
+@live_server_on_postgresql
+@pytest.mark.parametrize("caller", ["anonymous", "editor"])
+def test_every_schemathesis_check_passes(roles_and_ratings, live_server, settings, tmp_path, caller, editor,
+                                         reviewer, other_reviewer):
+    """Examples, fuzzing and the stateful phase: about 30 s a caller."""
+    every_check(live_server, settings, tmp_path, caller, editor, reviewer, other_reviewer,
+                examples=5, phases="examples,fuzzing,stateful")
+
+
+@pytest.mark.slow
+@live_server_on_postgresql
+@pytest.mark.parametrize("caller", ["anonymous", "editor"])
+def test_every_schemathesis_check_passes_in_the_coverage_phase(roles_and_ratings, live_server, settings,
+                                                               tmp_path, caller, editor, reviewer, other_reviewer):
+    """The coverage phase (each parameter's boundaries, missing and extra values, wrong types) and a longer
+    stateful phase: about 2 min a caller, so once, in the slow suite."""
+    every_check(live_server, settings, tmp_path, caller, editor, reviewer, other_reviewer,
+                examples=40, phases="coverage,stateful")

@@ -318,17 +318,26 @@ def test_read_only_and_unknown_fields_are_refused_not_ignored(editor, api_client
     assert claim.status == "researching"
 
 
-def test_unknown_ids_in_a_body_are_field_errors(api_client_with_token):
+def test_unknown_ids_in_a_body_are_422_field_errors(api_client_with_token):
+    # Well formed, but naming nothing: 422 does_not_exist, each field named.
     response = post(api_client_with_token, "/claims/", {"text": "x", "claimant": 999999, "topics": [999999]})
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert response.json()["code"] == "does_not_exist"
     assert set(response.json()["errors"]) == {"claimant", "topics"}
+    assert not Claim.objects.exists()
+
+
+def test_an_unknown_id_beside_a_malformed_field_is_400(api_client_with_token):
+    response = post(api_client_with_token, "/claims/", {"text": "", "claimant": 999999})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"text", "claimant"}
 
 
 def test_an_unknown_rating_is_a_field_error(editor, api_client_with_token):
     claim = researching_claim(actor=editor)
     response = post(api_client_with_token, f"/claims/{claim.pk}/verdicts/", {"rating": "pants-on-fire",
                                                                             "summary": "No."}, version=claim.version)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "rating" in response.json()["errors"]
 
 

@@ -31,7 +31,8 @@ def test_the_api_refuses_a_claimant_slug_that_differs_only_in_case(api_client_wi
     ClaimantFactory(slug="sergey-lavrov")
     response = api_client_with_token.post("/api/v1/claimants/", {"name": "Lavrov", "slug": "Sergey-Lavrov"},
                                           format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["code"] == "unique"
     assert "slug" in response.json()["errors"]
 
 
@@ -39,7 +40,8 @@ def test_the_api_refuses_a_topic_slug_that_differs_only_in_case(api_client_with_
     TopicFactory(slug="frozen-assets")
     response = api_client_with_token.post("/api/v1/topics/", {"name": "Assets", "slug": "FROZEN-assets"},
                                           format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["code"] == "unique"
     assert "slug" in response.json()["errors"]
     assert Topic.objects.count() == 1
 

@@ -1,6 +1,6 @@
 """Eight people save the same unique value at the same moment, from real threads with their own database
 connections: nobody gets a 500. A claimant's name may be shared (each gets a claimant, under its own slug); a
-source address or topic slug is saved once, and the others get the source that won or a 400 naming the field.
+source address or topic slug is saved once, and the others get the source that won or a 409 naming the field.
 
 PostgreSQL only, like test_concurrency.py: the in-memory SQLite test database is not shared between threads.
 """
@@ -89,8 +89,8 @@ def test_the_same_claimant_slug_at_once_is_saved_once_and_refused_by_name(editor
         responses = burst(lambda i, n=n: clients[i].post(
             "/api/v1/claimants/", {"name": "Lavrov", "slug": f"Lavrov-{n}" if i % 2 else f"lavrov-{n}"},
             format="json"))
-        assert statuses(responses) == [201] + [400] * (BURST - 1)
-        assert all("slug" in r.json()["errors"] for r in responses if r.status_code == 400)
+        assert statuses(responses) == [201] + [409] * (BURST - 1)
+        assert all("slug" in r.json()["errors"] for r in responses if r.status_code == 409)
         assert Claimant.objects.filter(slug__iexact=f"lavrov-{n}").count() == 1
 
 
@@ -100,8 +100,8 @@ def test_the_same_source_address_at_once_is_saved_once(editors):
         url = f"https://news.example/lavrov-{n}"
         responses = burst(lambda i, url=url: clients[i].post("/api/v1/sources/", {"title": "Lavrov", "url": url},
                                                              format="json"))
-        assert statuses(responses) == [201] + [400] * (BURST - 1)
-        assert all("url" in r.json()["errors"] for r in responses if r.status_code == 400)
+        assert statuses(responses) == [201] + [409] * (BURST - 1)
+        assert all("url" in r.json()["errors"] for r in responses if r.status_code == 409)
         assert Source.objects.filter(url=url).count() == 1
 
 
@@ -110,8 +110,8 @@ def test_the_same_topic_slug_at_once_is_saved_once(editors):
     for n in range(ROUNDS):
         responses = burst(lambda i, n=n: clients[i].post("/api/v1/topics/", {"name": "Assets", "slug": f"assets-{n}"},
                                                          format="json"))
-        assert statuses(responses) == [201] + [400] * (BURST - 1)
-        assert all("slug" in r.json()["errors"] for r in responses if r.status_code == 400)
+        assert statuses(responses) == [201] + [409] * (BURST - 1)
+        assert all("slug" in r.json()["errors"] for r in responses if r.status_code == 409)
         assert Topic.objects.filter(slug=f"assets-{n}").count() == 1
 
 
