@@ -161,7 +161,7 @@ def test_a_generated_client_drives_the_whole_workflow(generated, live_server, se
     events = typed(api("history", "v1_claims_history_list").sync_detailed(claim.id, client=erin),
                    m.PaginatedEventList, 200).results
     assert [event.kind for event in events] == [
-        m.EventKindEnum.CREATED, m.EventKindEnum.ASSIGNED, m.EventKindEnum.EVIDENCE_ADDED,
+        m.EventKindEnum.CREATED, m.EventKindEnum.RESEARCH_STARTED, m.EventKindEnum.EVIDENCE_ADDED,
         m.EventKindEnum.VERDICT_PROPOSED, m.EventKindEnum.PUBLISHED, m.EventKindEnum.EDITED,
         m.EventKindEnum.UPDATED]
     added = events[2].changes.evidence
