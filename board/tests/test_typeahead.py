@@ -109,7 +109,11 @@ def test_the_lookup_is_one_range_of_the_prefix_index(db, model, index):
     sql, params = model.objects.starting_with("Ser")[:10].query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # A test database holds a handful of rows, and once analysed the planner may well prefer reading them
+            # all, or a bitmap of them and a sort: what is asserted is that the index can answer the query in its
+            # order, as it must with 200,000 sources (the 1M benchmark shows the real plan).
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert f"Index Scan using {index}" in plan, plan
