@@ -9,11 +9,19 @@ from . import checkworthiness, embeddings, matching
 from .sentences import split
 
 
+def _each_once(texts, compute):
+    """``compute`` of the distinct ``texts`` only, one result per text: a list of 2,000 identical sentences
+    costs one sentence's encoding, not 2,000 (the API's fuzzing sent exactly that, and it took minutes)."""
+    distinct = list(dict.fromkeys(texts))
+    results = dict(zip(distinct, compute(distinct), strict=True))
+    return [results[text] for text in texts]
+
+
 def analyse_sentences(texts, *, language="en", spans=None):
     """[{"start", "end", "text", "score", "matches": [...]}] for already split ``texts``."""
-    vectors = embeddings.embed(texts)
-    scores = checkworthiness.score_sentences(texts, vectors, language=language)
-    matches = matching.index.match(texts)
+    scores = _each_once(texts, lambda distinct: checkworthiness.score_sentences(
+        distinct, embeddings.embed(distinct), language=language))
+    matches = _each_once(texts, matching.index.match)
     described = matching.describe(matches)
     results = []
     for i, (text, score, found) in enumerate(zip(texts, scores, matches, strict=True)):
@@ -79,7 +87,7 @@ def current_analysis(source):
 def with_matches(source, analysis):
     """The stored sentences with their text and their matches in today's register."""
     texts = [source.text[s["start"]:s["end"]] for s in analysis.sentences]
-    matches = matching.index.match(texts)
+    matches = _each_once(texts, matching.index.match)
     described = matching.describe(matches)
     rows = []
     for number, (sentence, text, found) in enumerate(zip(analysis.sentences, texts, matches, strict=True)):

@@ -2,8 +2,9 @@ import datetime
 import re
 
 from django import template
-from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
 from claims import people, rendering
@@ -53,10 +54,60 @@ def verdict_badge(verdict, size=""):
 @register.simple_tag
 def option_list(choices, selected=""):
     """``<option>``s for a {value: label} menu, the selected value marked. One tag rather than a loop of
-    template nodes: the index's menus hold up to 130 options and render on every uncached request."""
-    return format_html_join(
-        "", '<option value="{}"{}>{}</option>',
-        ((value, " selected" if value == selected else "", label) for value, label in choices.items()),
+    template nodes, and plain escaped strings rather than a format_html per option: the index's menus hold up
+    to 130 options and render on every uncached request."""
+    return mark_safe("".join(
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+        for value, label in choices.items()
+    ))
+
+
+def _local_date(value, format_string):
+    """The ``date`` filter as a template applies it: in the page's time zone and language."""
+    if isinstance(value, datetime.datetime):
+        value = template_localtime(value)
+    return date_filter(value, format_string)
+
+
+@register.simple_tag
+def change_flag(claim):
+    """"Updated" or "Corrected" with its date, after a fact-check's publication date (``ClaimQuerySet.
+    with_last_change``); nothing for a fact-check unchanged since it was published."""
+    if not getattr(claim, "last_change", None):
+        return ""
+    return format_html(
+        ' <span class="flag flag--{}">{} <time datetime="{}">{}</time></span>', claim.last_change,
+        "Corrected" if claim.last_change == "corrected" else "Updated",
+        timestamp(claim.last_change_at), _local_date(claim.last_change_at, "j M Y"),
+    )
+
+
+@register.simple_tag
+def claim_card(claim, level=2, q=""):
+    """A published fact-check as a card: lists, search results (``q``'s words marked), the home page.
+    Built here rather than from a template, as ``verdict_badge`` is: a list page has twenty, and the
+    template's lookups and includes were two thirds of a search page's rendering (docs/performance.md)."""
+    level = level or 2
+    verdict = claim.published_verdict
+
+    def shown(text):
+        return highlight(text, q) if q else conditional_escape(text)
+
+    byline = []
+    if claim.claimant:
+        byline.append(format_html('<a href="{}">{}</a>', claim.claimant.get_absolute_url(),
+                                  shown(claim.claimant.name)))
+    if claim.claim_date:
+        byline.append(format_html(" · said {}", _local_date(claim.claim_date, "j F Y")))
+    byline.append(format_html(' · checked <time datetime="{}">{}</time>{}', timestamp(claim.published_at),
+                              _local_date(claim.published_at, "j F Y"), change_flag(claim)))
+    return format_html(
+        '<article class="card">\n  <div class="card__verdict">{}</div>\n  <div class="card__body">\n'
+        '    <h{} class="card__title"><a href="{}" dir="auto">{}</a></h{}>\n'
+        '    <p class="card__byline">{}</p>\n'
+        '    <p class="card__summary" dir="auto">{}</p>\n  </div>\n</article>',
+        verdict_badge(verdict), level, claim.get_absolute_url(), shown(claim.text), level,
+        mark_safe("".join(byline)), shown(verdict.summary if verdict else ""),
     )
 
 

@@ -194,7 +194,8 @@ def claim_index(request):
         "claimant": _most_checked(public.claimants()),
         "topic": _most_checked(public.topics()),
     })
-    claims = public.cards().search(q) if q else public.cards().order_by("-published_at", "-id")
+    cards = public.cards()
+    claims = cards.search(q) if q else cards.order_by("-published_at", "-id")
     chips = [{"name": "q", "label": "Search", "value": q}] if q else []
     lookups = {"rating": "published_verdict__rating__slug", "claimant": "claimant__slug", "topic": "topics__slug"}
     selected = {}
@@ -216,7 +217,7 @@ def claim_index(request):
     count_key = f"index:{q}:{sorted(selected.items())}"
     # Search results come by relevance, in numbered pages; everything else newest first.
     if q and not selected:
-        page = _search_page(request, public.cards(), q)
+        page = _search_page(request, cards, q)
     elif q:
         page = _page(request, claims, count_key=count_key)
     else:

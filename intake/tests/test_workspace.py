@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from claims.tests.factories import ClaimantFactory, SourceFactory, new_claim, token_client
-from intake import limits
+from intake import limits, transformer
 
 TEXT = (
     "Markets were calm on Tuesday. Western governments still hold roughly 210 billion euros of frozen Russian "
@@ -188,6 +188,24 @@ def test_the_api_scores_sentences_already_split(editor):
     first, second = answer.json()["sentences"]
     assert first["start"] is None and 0 <= first["score"] <= 1
     assert second["score"] is None
+
+
+def test_repeated_sentences_are_encoded_once(editor, checked, monkeypatch):
+    """2,000 copies of one sentence (schemathesis sent that) cost one encoding, not minutes of them."""
+    encoded = []
+    real_embed = transformer.embed
+
+    def counting_embed(texts, **options):
+        encoded.extend(texts)
+        return real_embed(texts, **options)
+
+    monkeypatch.setattr(transformer, "embed", counting_embed)
+    sentence = "About €210bn of Russian central-bank reserves are frozen, officials said."
+    answer = token_client(editor).post("/api/v1/analysis/", {"sentences": [sentence, "0"] * 1000}, format="json")
+    rows = answer.json()["sentences"]
+    assert len(rows) == 2000 and rows[0] == rows[2000 - 2] and rows[1] == rows[-1]
+    assert rows[0]["matches"][0]["claim"] == checked.pk
+    assert sorted(encoded) == ["0", sentence]
 
 
 @pytest.mark.parametrize("body", [{}, {"text": "a", "sentences": ["b"]}, {"sentences": "not a list"},
