@@ -238,9 +238,10 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def cards(self):
-        """Only what a claim card (public/includes/claim_card.html) shows: the claimant, the published verdict
-        with its rating, and the latest update or correction (``with_last_change``). Lists of cards skip the
-        source join that public() carries for the fact-check page."""
+        """Only what a claim card (the ``claim_card`` tag, claims/templatetags/claims_tags.py) shows: the
+        claimant, the published verdict with its rating, and the latest update or correction
+        (``with_last_change``). Lists of cards skip the source join that public() carries for the fact-check
+        page."""
         return self.select_related(None).select_related("claimant", "published_verdict__rating").with_last_change()
 
     def with_last_change(self):
