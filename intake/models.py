@@ -31,8 +31,10 @@ class Embedding(models.Model):
     object_id = models.BigIntegerField()
     text = models.TextField(help_text="What was embedded: the claim's text and quote.")
     vector = models.BinaryField(help_text=f"float32 × {transformer.DIMENSIONS}, unit length")
-    model = models.CharField(max_length=100, default=transformer.MODEL_NAME,
-                             help_text="What computed the vector; rows of another model are recomputed.")
+    # No default: a default naming the current model would need a migration each time the model changes.
+    model = models.CharField(max_length=100,
+                             help_text="What computed the vector (transformer.MODEL_NAME); rows of another model "
+                                       "are recomputed.")
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = EmbeddingQuerySet.as_manager()

