@@ -237,3 +237,19 @@ def test_map_at_5_counts_each_tweets_claim_by_its_rank(monkeypatch):
     score, queries = evaluation.map_at_5(corpus, "dev")
     assert queries == 2
     assert score == pytest.approx(0.5)
+
+
+@pytest.mark.slow
+def test_retraining_gives_the_shipped_layers(tmp_path):
+    """Needs requirements-train.txt (PyTorch), which CI does not install: about 8 minutes on two cores. Two runs
+    on the machine that trained the shipped file gave every tensor bit for bit."""
+    pytest.importorskip("torch", reason="retraining needs requirements-train.txt")
+    from safetensors.numpy import load_file
+
+    output = tmp_path / "retrained.safetensors"
+    call_command("train_matching", output=output)
+    shipped, retrained = load_file(str(transformer.TUNED_WEIGHTS)), load_file(str(output))
+    assert set(retrained) == set(shipped)
+    for name, tensor in shipped.items():
+        np.testing.assert_allclose(retrained[name].astype(np.float32), tensor.astype(np.float32), atol=2e-3,
+                                   err_msg=name)
