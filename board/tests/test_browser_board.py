@@ -10,25 +10,12 @@ from playwright.sync_api import expect
 from claims import workflow
 from claims.models import Claim, ClaimEvent
 from claims.tests.browser import new_context, screenshot
-from claims.tests.factories import ClaimantFactory, EditorFactory, ReviewerFactory, TopicFactory
+from claims.tests.factories import ClaimantFactory, TopicFactory
 
-pytestmark = pytest.mark.slow
+# roles_and_ratings before the personas: they join groups that an earlier live-server test's flush removed.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("roles_and_ratings")]
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def reference_data(roles_and_ratings):
-    """Before the personas: they join groups that an earlier live-server test's flush removed."""
-
-
-@pytest.fixture
-def people(reference_data):
-    return {
-        "erin": EditorFactory(username="erin", first_name="Erin", last_name="Editor"),
-        "otto": EditorFactory(username="otto", first_name="Otto", last_name="Other"),
-        "rita": ReviewerFactory(username="rita", first_name="Rita", last_name="Reviewer"),
-    }
 
 
 def log_in(browser, live_server, username, *, width=1280):

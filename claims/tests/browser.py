@@ -1,5 +1,5 @@
 """Real-browser helpers: Playwright driving Debian's Chromium (``playwright install`` cannot download browsers
-here). conftest.py makes the ``browser`` fixture available everywhere; mark browser tests ``slow``.
+here). conftest.py makes the ``browser`` and ``people`` fixtures available everywhere; mark browser tests ``slow``.
 
     from .browser import new_context, screenshot
 
@@ -40,6 +40,19 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def people(roles_and_ratings):
+    """The browser tests' personas, who log in to a live server: two editors (Erin, Otto) and a reviewer (Rita).
+    Modules of live-server tests also ask for ``roles_and_ratings`` first (``pytest.mark.usefixtures``)."""
+    from .factories import EditorFactory, ReviewerFactory
+
+    return {
+        "erin": EditorFactory(username="erin", first_name="Erin", last_name="Editor"),
+        "otto": EditorFactory(username="otto", first_name="Otto", last_name="Other"),
+        "rita": ReviewerFactory(username="rita", first_name="Rita", last_name="Reviewer"),
+    }
 
 
 def new_context(browser, base_url, *, width=WIDTHS[0], height=900):

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from claims.models import Rating
 
-from .browser import browser  # noqa: F401 - the real-browser fixture, for every test module
+from .browser import browser, people  # noqa: F401 - the real-browser fixtures, for every test module
 from .factories import EditorFactory, ReviewerFactory, token_client
 
 

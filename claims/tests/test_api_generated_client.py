@@ -21,11 +21,11 @@ from .schema_check import api_schema
 
 PACKAGE = "factcheck_api_client"
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.usefixtures("roles_and_ratings"), pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="a live server's test ends with a flush, which SQLite's append-only history trigger refuses "
            "(PostgreSQL's TRUNCATE does not fire it); CI runs this on PostgreSQL",
-)
+)]
 
 
 @pytest.fixture(scope="session")
@@ -65,11 +65,6 @@ class Generated:
         token = Token.objects.get_or_create(user=user)[0].key
         return self.package.AuthenticatedClient(base_url=url, token=token, prefix="Token",
                                                 raise_on_unexpected_status=True)
-
-
-@pytest.fixture(autouse=True)
-def reference_data(roles_and_ratings):
-    """Before the personas: they join groups that an earlier live-server test's flush removed."""
 
 
 def typed(response, model, status):

@@ -14,9 +14,10 @@ from claims import workflow
 from claims.models import Claim, Rating
 
 from .browser import new_context, screenshot
-from .factories import ClaimantFactory, EditorFactory, ReviewerFactory, SourceFactory
+from .factories import ClaimantFactory, SourceFactory
 
-pytestmark = pytest.mark.slow
+# roles_and_ratings before the personas: they join groups that an earlier live-server test's flush removed.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("roles_and_ratings")]
 
 PASSWORD = "correct horse battery staple"
 ARTICLE = (
@@ -26,20 +27,6 @@ ARTICLE = (
     "About €210bn of Russian central-bank reserves are frozen in the EU, most of it at Euroclear."
 )
 QUOTE = "there is no legal way to seize our assets"
-
-
-@pytest.fixture(autouse=True)
-def reference_data(roles_and_ratings):
-    """Before the personas: they join groups that an earlier live-server test's flush removed."""
-
-
-@pytest.fixture
-def people(reference_data):
-    return {
-        "erin": EditorFactory(username="erin", first_name="Erin", last_name="Editor"),
-        "otto": EditorFactory(username="otto", first_name="Otto", last_name="Other"),
-        "rita": ReviewerFactory(username="rita", first_name="Rita", last_name="Reviewer"),
-    }
 
 
 def log_in(context, username, shot=None):

@@ -10,26 +10,13 @@ from claims import workflow
 from claims.models import Claim, Evidence, Rating
 
 from .browser import new_context, screenshot
-from .factories import ClaimantFactory, EditorFactory, ReviewerFactory, in_review_claim, researching_claim
+from .factories import ClaimantFactory, in_review_claim, researching_claim
 
-pytestmark = pytest.mark.slow
+# roles_and_ratings before the personas: they join groups that an earlier live-server test's flush removed.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("roles_and_ratings")]
 
 PASSWORD = "correct horse battery staple"
 ANALYSIS = "Euroclear’s half-year report puts the frozen assets at €185bn, not €210bn.\n\nThe gap is **cash**."
-
-
-@pytest.fixture(autouse=True)
-def reference_data(roles_and_ratings):
-    """Before the personas: they join groups that an earlier live-server test's flush removed."""
-
-
-@pytest.fixture
-def people(reference_data):
-    return {
-        "erin": EditorFactory(username="erin", first_name="Erin", last_name="Editor"),
-        "otto": EditorFactory(username="otto", first_name="Otto", last_name="Other"),
-        "rita": ReviewerFactory(username="rita", first_name="Rita", last_name="Reviewer"),
-    }
 
 
 def log_in(page, username):

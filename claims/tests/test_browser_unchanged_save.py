@@ -14,7 +14,8 @@ from claims.models import Claim, Claimant, ClaimEvent, Evidence, Source
 
 from .factories import ClaimantFactory, EditorFactory, ReviewerFactory, SourceFactory, TopicFactory, rating
 
-pytestmark = pytest.mark.slow
+# roles_and_ratings before the personas: they join groups that an earlier live-server test's flush removed.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("roles_and_ratings")]
 
 PASSWORD = "correct horse battery staple"
 # Several lines, a blank line, a non-ASCII and a right-to-left word: a textarea posts line ends as \r\n.
@@ -22,13 +23,8 @@ ARTICLE = "Lavrov’s last tango\n\nHe said “there is no legal way\nto seize o
 QUOTE = "there is no legal way\nto seize our assets"
 
 
-@pytest.fixture(autouse=True)
-def reference_data(roles_and_ratings):
-    """Before the personas: they join groups that an earlier live-server test's flush removed."""
-
-
 @pytest.fixture
-def full_records(reference_data):
+def full_records():
     editor = EditorFactory(username="erin")
     source = SourceFactory(title="Lavrov’s last tango", url="https://news.example/lavrov", outlet="The Bell",
                            author="A. Writer", published_on=datetime.date(2025, 10, 21), language="en-GB",

@@ -9,7 +9,8 @@ from claims.tests.browser import new_context, screenshot
 from claims.tests.factories import ClaimantFactory, EditorFactory, SourceFactory
 from claims.tests.test_browser_desk import log_in
 
-pytestmark = pytest.mark.slow
+# roles_and_ratings before the personas: they join groups that an earlier live-server test's flush removed.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("roles_and_ratings")]
 
 TEXT = (
     "Lavrov’s last tango 🎭\n"
@@ -19,12 +20,7 @@ TEXT = (
 SPAN = "Kirill Dmitriev flew privately to Washington"
 
 
-@pytest.fixture(autouse=True)
-def reference_data(roles_and_ratings):
-    """Before the personas: they join groups that an earlier live-server test's flush removed."""
-
-
-def test_a_selected_span_is_captured_with_its_exact_quote_and_offsets(browser, live_server, reference_data):
+def test_a_selected_span_is_captured_with_its_exact_quote_and_offsets(browser, live_server):
     EditorFactory(username="erin")
     ClaimantFactory(name="Anonymous insiders")
     source = SourceFactory(title="Lavrov’s last tango", text=TEXT)
