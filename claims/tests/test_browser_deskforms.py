@@ -126,7 +126,9 @@ def test_an_analysis_typed_when_the_session_ended_is_offered_back_after_logging_
     page.get_by_role("button", name="Propose verdict").click()
     expect(page.locator(".messages")).to_contain_text("Verdict proposed")
     assert Claim.objects.get(pk=claim.pk).verdicts.get().analysis == ANALYSIS
-    # Saved: the browser's copy is gone.
+    # Saved: the browser's copy is gone, once the page's script has run (the success message can be on screen
+    # before the deferred script is: reading storage at once raced it).
+    page.wait_for_load_state("load")
     kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('factcheck-draft:'))")
     assert kept == []
 
