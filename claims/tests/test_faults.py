@@ -272,7 +272,7 @@ def test_a_database_outage_mid_traffic(tmp_path, request, capsys):
         assert any(o.is_write and o.ok for o in after), "no successful write after the database came back"
         failed = [(o.op, o.method, o.path, o.status, round(o.started - up_at, 2))
                   for o in after if o.started > up_at + recovery + 1 and not (o.ok or o.status in (409, 412))]
-        assert not failed, f"recovered in {recovery:.2f} s; failed after (op, method, path, status, s after up): {failed}"
+        assert not failed, f"recovered in {recovery:.2f} s; failed (op, method, path, status, s after up): {failed}"
         assert_nothing_half_done(cluster, outcomes, first_new_event)
         with capsys.disabled():
             report(request, outcomes, down_at=down_at, up_at=up_at, recovery=recovery, health=health)
