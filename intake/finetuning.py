@@ -33,11 +33,11 @@ def _require_torch():
 
 def _hard_negatives(model, queries, claims):
     """{tweet: the verified claim id the untuned model ranks highest among those it does not repeat}."""
-    ids = list(claims)
-    corpus = matching.Corpus()
     def encode(texts):
         return model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
 
+    ids = list(claims)
+    corpus = matching.Corpus()
     vectors = encode([claims[i] for i in ids])
     for key, vector in zip(ids, vectors, strict=True):
         corpus.put(int(key), claims[key], vector)
