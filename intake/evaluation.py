@@ -3,12 +3,19 @@
 from . import datasets, matching, transformer
 
 
-def verified_claims_corpus():
-    claims = datasets.clef2020_verified_claims()
-    texts = [f"{claim} {title}" for claim, title in claims.values()]
+def verified_claim_texts():
+    """{vclaim id: the text matched against}: Snopes' claim and its headline."""
+    return {key: f"{claim} {title}" for key, (claim, title) in datasets.clef2020_verified_claims().items()}
+
+
+def verified_claims_corpus(embed=None):
+    """The verified claims as a matching corpus, their vectors from ``embed`` (texts -> unit vectors): the
+    app's model, or the untuned one while fine-tuning mines its hard negatives (finetuning.py)."""
+    texts = verified_claim_texts()
+    vectors = (embed or transformer.embed)(list(texts.values()))
     corpus = matching.Corpus()
     # Integer keys: the ids count up with age, and the oldest of near-duplicates is offered first.
-    for key, text, vector in zip(claims, texts, transformer.embed(texts), strict=True):
+    for key, text, vector in zip(texts, texts.values(), vectors, strict=True):
         corpus.put(int(key), text, vector)
     return corpus
 

@@ -13,7 +13,7 @@ import random
 
 import numpy as np
 
-from . import datasets, matching, transformer
+from . import datasets, evaluation, transformer
 
 EPOCHS = 2
 BATCH = 32
@@ -31,18 +31,13 @@ def _require_torch():
             "training needs PyTorch and sentence-transformers: pip install -r requirements-train.txt") from error
 
 
-def _hard_negatives(model, queries, claims):
+def _hard_negatives(model, queries):
     """{tweet: the verified claim id the untuned model ranks highest among those it does not repeat}."""
     def encode(texts):
         return model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
 
-    ids = list(claims)
-    corpus = matching.Corpus()
-    vectors = encode([claims[i] for i in ids])
-    for key, vector in zip(ids, vectors, strict=True):
-        corpus.put(int(key), claims[key], vector)
     texts = [tweet for tweet, _ in queries]
-    ranked = corpus.rank(texts, encode(texts), limit=5)
+    ranked = evaluation.verified_claims_corpus(encode).rank(texts, encode(texts), limit=5)
     negatives = {}
     for (tweet, relevant), row in zip(queries, ranked, strict=True):
         wrong = next((str(key) for key, _ in row if str(key) not in relevant), None)
@@ -61,12 +56,12 @@ def fine_tune(seed=0, *, progress=lambda message: None):
     np.random.seed(seed)
     torch.manual_seed(seed)
     torch.set_num_threads(transformer.WORKERS)
-    claims = {key: f"{claim} {title}" for key, (claim, title) in datasets.clef2020_verified_claims().items()}
+    claims = evaluation.verified_claim_texts()
     queries = datasets.clef2020_queries("train")
     model = SentenceTransformer(str(transformer.model_dir()), device="cpu")
     model.max_seq_length = transformer.MAX_TOKENS
     progress("Mining a hard negative for each training tweet with the untuned model…")
-    negatives = _hard_negatives(model, queries, claims)
+    negatives = _hard_negatives(model, queries)
     triples = [(tweet, claims[key], claims[negatives[tweet]])
                for tweet, relevant in queries if tweet in negatives for key in sorted(relevant)]
     bert = model[0].auto_model
