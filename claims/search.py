@@ -73,17 +73,30 @@ def simple_tsquery(q):
     groups = []
     for word in terms(q):
         forms = arabic_forms(word.casefold()) if ARABIC.search(word) else [word.casefold()]
-        # B and D: the weights of the words as written in the document (migration 0012), not their stems.
-        groups.append("(" + " | ".join(_pg_lexeme(form) + ":BD" for form in forms) + ")")
+        groups.append("(" + " | ".join(_pg_lexeme(form) for form in forms) + ")")
     return " & ".join(groups)
+
+
+# The document holds the words as written with a prefix of their own, "=word" (migration 0019), apart from the
+# language's stems: claims_written_query() puts it on every word of a query read as written.
+WRITTEN_TSQUERY = "claims_written_query(to_tsquery('simple', %s))"
 
 
 def pg_tsquery(q):
     """(SQL, params) of the tsquery for ``q``: read in the language configuration its script suggests, OR as
     written word for word (``simple``), so that stemming helps and stop words are not lost."""
     configs = query_configs(q)
-    sql = " || ".join(["websearch_to_tsquery(%s::regconfig, %s)"] * len(configs) + ["to_tsquery('simple', %s)"])
+    sql = " || ".join(["websearch_to_tsquery(%s::regconfig, %s)"] * len(configs) + [WRITTEN_TSQUERY])
     return "(" + sql + ")", [param for config in configs for param in (config, q)] + [simple_tsquery(q)]
+
+
+def pg_phrase_tsquery(q):
+    """(SQL, params) of the tsquery of ``q``'s words in order, for the exact phrase's bonus: stemmed in the
+    configuration its script suggests, or as written (an Arabic query)."""
+    configs = query_configs(q)
+    if configs:
+        return "phraseto_tsquery(%s::regconfig, %s)", [configs[0], q]
+    return "claims_written_query(phraseto_tsquery('simple', %s))", [q]
 
 
 def fts5_query(q):
@@ -114,11 +127,12 @@ def matching(claims, q):
         return None
     if connection.vendor == "postgresql":
         words, params = pg_tsquery(q)
+        phrase, phrase_params = pg_phrase_tsquery(q)
         ids = RawSQL(f"SELECT claim_id FROM claims_claimsearch WHERE document @@ {words}", params)
         rank = RawSQL(
-            f"SELECT ts_rank(document, {words}) + CASE WHEN document @@ phraseto_tsquery(%s::regconfig, %s) "
+            f"SELECT ts_rank(document, {words}) + CASE WHEN document @@ {phrase} "
             "THEN 1000 ELSE 0 END FROM claims_claimsearch WHERE claim_id = claims_claim.id",
-            [*params, (query_configs(q) or ["simple"])[0], q],
+            [*params, *phrase_params],
         )
         return claims.filter(id__in=ids).annotate(search_rank=rank)
     # A join, not a subquery per row: FTS5 would run the whole MATCH again for every row it ranked (0.7 ms a
@@ -147,13 +161,14 @@ def ranked_published(q, *, offset, limit):
     if not terms(q):
         return None
     words, params = pg_tsquery(q)
+    phrase, phrase_params = pg_phrase_tsquery(q)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT claim_id, count(*) OVER () FROM ("
-            f"  SELECT claim_id, ts_rank(document, {words}) + CASE WHEN document @@ phraseto_tsquery(%s::regconfig, %s)"
+            f"  SELECT claim_id, ts_rank(document, {words}) + CASE WHEN document @@ {phrase}"
             f"  THEN 1000 ELSE 0 END AS rank FROM claims_claimsearch WHERE published AND document @@ {words}"
             f") AS found ORDER BY rank DESC, claim_id DESC LIMIT %s OFFSET %s",
-            [*params, (query_configs(q) or ["simple"])[0], q, *params, limit, offset],
+            [*params, *phrase_params, *params, limit, offset],
         )
         rows = cursor.fetchall()
         if rows or not offset:
@@ -247,9 +262,17 @@ _SQLITE_WORD_COUNT = (
 
 def _pg_term(lexeme):
     # Lexemes of five letters or more match as prefixes ("russia" finds "russian"); shorter ones exactly, or
-    # "eu" would find every "euro" and "europe".
-    quoted = "'" + lexeme.replace("'", "''") + "'"
-    return quoted + ":*" if len(lexeme) >= 5 else quoted
+    # "eu" would find every "euro" and "europe". Stemmed or as written ("=…", migration 0019): a claim in
+    # another language has its own stems, and only its written words can match an English lexeme.
+    prefix = ":*" if len(lexeme) >= 5 else ""
+    return "(" + " | ".join("'" + form.replace("'", "''") + "'" + prefix for form in (lexeme, "=" + lexeme)) + ")"
+
+
+def _pg_count(known, lexeme, unlisted):
+    """Claims holding ``lexeme``, stemmed or as written, by the statistics: the larger of the two counts (the
+    same claims, for one in English)."""
+    counts = [known[form] for form in (lexeme, "=" + lexeme) if form in known]
+    return max(counts) if counts else unlisted
 
 
 def _fts5_term(word):
@@ -274,7 +297,7 @@ def similar_candidates(text):
             lexemes = [lexeme for (lexeme,) in cursor.fetchall()]
             statistics = _pg_statistics(cursor)
             known, unlisted, total = statistics if statistics else ({}, None, None)
-            counts = [(_pg_term(lexeme), known.get(lexeme, unlisted)) for lexeme in lexemes]
+            counts = [(_pg_term(lexeme), _pg_count(known, lexeme, unlisted)) for lexeme in lexemes]
         else:
             unique = list(dict.fromkeys(w.casefold() for w in words if w.casefold() not in STOPWORDS))
             fts_terms = [_fts5_term(word) for word in unique]

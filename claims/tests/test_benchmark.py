@@ -89,6 +89,9 @@ def plan(queryset):
     # The condition Claim.objects.search() filters on (claims/search.py), as PostgreSQL sees it.
     ("search", lambda: "SELECT claim_id FROM claims_claimsearch WHERE document @@ "
                        "websearch_to_tsquery('english', 'frozen assets')", "claimsearch_document_gin"),
+    # The public search's condition (search.ranked_published): the published claims' own index, migration 0020.
+    ("public search", lambda: "SELECT claim_id FROM claims_claimsearch WHERE published AND document @@ "
+                              "websearch_to_tsquery('english', 'frozen assets')", "claimsearch_published_gin"),
     # The condition Claim.objects.similar_to() finds its candidates with.
     ("duplicate suggestions", None, "claimsearch_document_gin"),
     ("fact-check page", lambda: Claim.objects.public().filter(pk=1), "claims_claim_pkey"),
