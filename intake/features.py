@@ -55,12 +55,22 @@ _HAND = {
     "first_or_second_person": re.compile(r"\b(I|we|you)\b"),
 }
 _NAME = re.compile(r"(?<=\s)[A-Z][a-z]+")
-HAND_FEATURES = [*_HAND, "capitalised_names", "length"]
+# A reported event is told in the past tense ("was absent", "met", "announced"); analysis and opinion mostly in
+# the present ("illustrates", "reflects"). Common irregular pasts, and lower-case words in -ed (not -eed:
+# "need", "indeed"; capitalised ones are names: "United", "Ahmed").
+_PAST = re.compile(
+    r"\b(?:(?i:was|were|had|did|said|told|met|went|came|took|made|gave|left|won|lost|held|sent|saw|became|began|"
+    r"fell|rose|ran|paid|spent|sold|bought|brought|kept|built|wrote|spoke|chose|knew|thought|found|got|led|meant)"
+    r"|(?!hundred\b)[a-z]{2,}[a-df-z]ed)\b"
+)
+HAND_FEATURES = [*_HAND, "capitalised_names", "length", "past_tense"]
 
 
 def hand_features(text):
-    """Numbers, money, percentages, years, attribution, capitalised names (beyond the first word), length."""
+    """Numbers, money, percentages, years, attribution, capitalised names (beyond the first word), length,
+    past tense."""
     values = [1.0 if pattern.search(text) else 0.0 for pattern in _HAND.values()]
     values.append(min(len(_NAME.findall(text)), 5) / 5)
     values.append(min(len(text.split()), 40) / 40)
+    values.append(1.0 if _PAST.search(text) else 0.0)
     return values

@@ -38,8 +38,6 @@ def test_the_ft_articles_origins_are_among_the_ten_most_check_worthy_sentences_o
     assert _ranks(seeds["002"], ["Financial Times article"])["Financial Times article"] <= 10
 
 
-@pytest.mark.xfail(strict=True, reason="ranked ~35th of 127: the debates the model learns from hold few reported "
-                   "events; see README (intake) for what was tried")
 def test_lavrovs_absence_is_among_the_ten_most_check_worthy_sentences_of_its_article(seeds):
     assert _ranks(seeds["000"], ["Lavrov was reportedly absent"])["Lavrov was reportedly absent"] <= 10
 
