@@ -265,7 +265,7 @@ def _pg_term(lexeme):
     # "eu" would find every "euro" and "europe". Stemmed or as written ("=…", migration 0019): a claim in
     # another language has its own stems, and only its written words can match an English lexeme.
     prefix = ":*" if len(lexeme) >= 5 else ""
-    return "(" + " | ".join("'" + form.replace("'", "''") + "'" + prefix for form in (lexeme, "=" + lexeme)) + ")"
+    return "(" + " | ".join(_pg_lexeme(form) + prefix for form in (lexeme, "=" + lexeme)) + ")"
 
 
 def _pg_count(known, lexeme, unlisted):
@@ -311,9 +311,11 @@ def similar_candidates(text):
         return None
     if connection.vendor == "postgresql":
         query = (" | " if how == ANY else " & ").join(chosen)
-        ids = RawSQL("SELECT claim_id FROM claims_claimsearch WHERE document @@ to_tsquery('simple', %s)", [query])
+        # Cast, not to_tsquery(): the lexemes are normalised already, and its parser would strip the "=" of the
+        # written forms (an Arabic claim, whose stems are Arabic, was then found by none of its words).
+        ids = RawSQL("SELECT claim_id FROM claims_claimsearch WHERE document @@ %s::tsquery", [query])
         distance = RawSQL(
-            "SELECT -ts_rank(document, to_tsquery('simple', %s)) FROM claims_claimsearch "
+            "SELECT -ts_rank(document, %s::tsquery) FROM claims_claimsearch "
             "WHERE claim_id = claims_claim.id",
             [" | ".join(term for term, _ in counts)],
         )

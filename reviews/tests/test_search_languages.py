@@ -73,3 +73,13 @@ def test_the_duplicate_lookup_keeps_5g_whole(editor):
     new_claim(actor=editor, text="Masts of 4 kinds spread nothing")
     assert search.stems("5G masts") >= {"5g", "masts"}
     assert [claim.pk for claim in Claim.objects.similar_to("5G spreads coronavirus")][:1] == [masts.pk]
+
+
+def test_the_duplicate_lookup_finds_a_claim_in_another_language_by_its_words_as_written(editor):
+    """The lookup reads the text with the English configuration; an Arabic claim's document holds Arabic stems,
+    which no English lexeme matches, and its words as written (``=word`` on PostgreSQL, migration 0019)."""
+    from claims.tests.factories import new_claim
+
+    bridge = new_claim(actor=editor, text="الجيش يقصف الجسر الرئيسي في المدينة", language="ar")
+    new_claim(actor=editor, text="الحكومة تعلن موازنة جديدة للعام المقبل", language="ar")
+    assert [claim.pk for claim in Claim.objects.similar_to("قصف الجيش الجسر الرئيسي")][:1] == [bridge.pk]
