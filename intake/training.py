@@ -106,27 +106,23 @@ def training_data(seed=0):
     return texts, np.array(labels)
 
 
-def debates_map(fitted, debates):
-    """Mean average precision of the model's ranking of each debate's lines."""
-    precisions = []
-    for lines in debates.values():
+def debate_precisions(fitted, debates):
+    """{debate: average precision of the model's ranking of its lines}."""
+    precisions = {}
+    for name, lines in debates.items():
         texts = [line.text for line in lines]
         order = np.argsort(-_predict(fitted, texts, embeddings.embed(texts)), kind="stable")
-        precisions.append(average_precision([lines[i].label for i in order]))
-    return float(np.mean(precisions))
+        precisions[name] = average_precision([lines[i].label for i in order])
+    return precisions
 
 
 def train(seed=0, progress=lambda message: None):
-    """Fit on ClaimBuster and the news-register positives. Returns the model as plain data and its MAP on the
-    CLEF 2019 debates, none of which it learnt from: {"all": …, "earlier held-out": …} and those three's names."""
+    """Fit on ClaimBuster and the news-register positives. Returns the model as plain data and its average
+    precision on each CLEF 2019 debate, none of which it learnt from."""
     texts, labels = training_data(seed)
     progress(f"Fitting on {len(texts)} sentences ({int(labels.sum())} check-worthy)…")
     fitted = _fit(texts, labels, embeddings.embed(texts), seed)
-    debates = datasets.clef2019_debates()
-    held_out = held_out_debates(debates)
-    maps = {"all": debates_map(fitted, debates),
-            "earlier held-out": debates_map(fitted, {name: debates[name] for name in held_out})}
-    return _as_data(fitted, seed), maps, held_out
+    return _as_data(fitted, seed), debate_precisions(fitted, datasets.clef2019_debates())
 
 
 def _numbers(values, digits=6):

@@ -22,7 +22,16 @@ CREATE OR REPLACE FUNCTION claims_written_query(words tsquery) RETURNS tsquery L
 $$ SELECT regexp_replace(words::text, '''((?:[^'']|'''')*)''', '''=\1''', 'g')::tsquery $$;
 """
 
-DOCUMENT = """
+
+def document_function(*, marked):
+    """claims_search_document(): the claim's words stemmed in its language's configuration (weights A, C) and as
+    written (B, D); ``marked``, the written ones carry the "=" and the claimant's name is stemmed too (this
+    migration), else as migration 0013 wrote it."""
+    def written(words):
+        return f"claims_written({words})" if marked else words
+
+    claimant_stems = "|| setweight(to_tsvector(config, claimant_name), 'B')" if marked else ""
+    return f"""
 CREATE OR REPLACE FUNCTION claims_search_document(claim_text text, quote text, claimant bigint, verdict bigint,
                                                   language text)
 RETURNS tsvector LANGUAGE plpgsql STABLE AS $$
@@ -31,32 +40,16 @@ DECLARE
     claimant_name text := coalesce((SELECT name FROM claims_claimant WHERE id = claimant), '');
 BEGIN
     RETURN setweight(to_tsvector(config, coalesce(claim_text, '')), 'A')
-        || setweight(claims_written(to_tsvector('simple', coalesce(claim_text, ''))), 'B')
-        || setweight(to_tsvector(config, claimant_name), 'B')
-        || setweight(claims_written(to_tsvector('simple', claimant_name)), 'B')
+        || setweight({written("to_tsvector('simple', coalesce(claim_text, ''))")}, 'B')
+        {claimant_stems}
+        || setweight({written("to_tsvector('simple', claimant_name)")}, 'B')
         || setweight(to_tsvector(config, coalesce(quote, '')), 'C')
-        || setweight(claims_written(to_tsvector('simple', coalesce(quote, ''))), 'D')
+        || setweight({written("to_tsvector('simple', coalesce(quote, ''))")}, 'D')
         || setweight(to_tsvector(config, coalesce((SELECT summary FROM claims_verdict WHERE id = verdict), '')), 'C');
 END
 $$;
 """
 
-OLD_DOCUMENT = """
-CREATE OR REPLACE FUNCTION claims_search_document(claim_text text, quote text, claimant bigint, verdict bigint,
-                                                  language text)
-RETURNS tsvector LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    config regconfig := claims_search_config(language);
-BEGIN
-    RETURN setweight(to_tsvector(config, coalesce(claim_text, '')), 'A')
-        || setweight(to_tsvector('simple', coalesce(claim_text, '')), 'B')
-        || setweight(to_tsvector('simple', coalesce((SELECT name FROM claims_claimant WHERE id = claimant), '')), 'B')
-        || setweight(to_tsvector(config, coalesce(quote, '')), 'C')
-        || setweight(to_tsvector('simple', coalesce(quote, '')), 'D')
-        || setweight(to_tsvector(config, coalesce((SELECT summary FROM claims_verdict WHERE id = verdict), '')), 'C');
-END
-$$;
-"""
 
 REINDEX = """
 UPDATE claims_claimsearch s
@@ -71,12 +64,12 @@ ANALYZE claims_claimsearch;
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(WRITTEN + DOCUMENT + REINDEX)
+        schema_editor.execute(WRITTEN + document_function(marked=True) + REINDEX)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(OLD_DOCUMENT + REINDEX)
+        schema_editor.execute(document_function(marked=False) + REINDEX)
 
 
 class Migration(migrations.Migration):

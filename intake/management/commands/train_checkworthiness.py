@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
+import numpy as np
 from django.core.management.base import BaseCommand
 
-from intake import checkworthiness, datasets, training
+from intake import checkworthiness, training
 
 
 class Command(BaseCommand):
@@ -26,10 +27,13 @@ class Command(BaseCommand):
         if not skip_cross_validation:
             f1, auc = training.cross_validate_claimbuster(seed, progress=self.stdout.write)
             self.stdout.write(f"ClaimBuster 4-fold CV: F1 (check-worthy) {f1:.4f}, ROC AUC {auc:.4f}")
-        data, maps, held_out = training.train(seed, progress=self.stdout.write)
-        self.stdout.write(f"CLEF 2019 debates, none learnt from: MAP {maps['all']:.4f} over all "
-                          f"{len(datasets.clef2019_debates())}; {maps['earlier held-out']:.4f} over the three "
-                          f"earlier models held out ({', '.join(held_out)})")
+        data, precisions = training.train(seed, progress=self.stdout.write)
+        held_out = training.held_out_debates(precisions)
+        self.stdout.write(
+            f"CLEF 2019 debates, none learnt from: MAP {np.mean(list(precisions.values())):.4f} over all "
+            f"{len(precisions)}; {np.mean([precisions[name] for name in held_out]):.4f} over the three earlier "
+            f"models held out ({', '.join(held_out)})"
+        )
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(training.dumps(data), encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(f"Wrote {output}"))
