@@ -231,11 +231,12 @@ class ClaimQuerySet(models.QuerySet):
         anonymous API responses. Carries what the public index, claim, claimant, topic and source pages
         and the ClaimReview export need."""
         # The source's full text is never shown to readers: not even loaded.
-        return (
-            self.filter(published_verdict__isnull=False)
-            .select_related("claimant", "source", "published_verdict__rating")
-            .defer("source__text")
-        )
+        return self.published().select_related("claimant", "source", "published_verdict__rating").defer("source__text")
+
+    def published(self):
+        """public()'s condition alone, keeping this queryset's joins: for a verb that narrows a list of cards
+        (``public_search_page``), which would otherwise read every card's source again for nothing."""
+        return self.filter(published_verdict__isnull=False)
 
     def cards(self):
         """Only what a claim card (the ``claim_card`` tag, claims/templatetags/claims_tags.py) shows: the
@@ -443,15 +444,16 @@ class ClaimQuerySet(models.QuerySet):
         """(claims, total): published claims matching ``q``, ``limit`` of them from ``offset`` on in
         ``search``'s order, and how many match in all; the public index's search without other filters.
         PostgreSQL ranks in the search table alone and reads only the page's claims (search.ranked_published),
-        in one query with the total; elsewhere it is ``public().search(q)`` sliced and counted."""
+        in one query with the total; elsewhere it is ``published().search(q)`` sliced and counted. The claims
+        come with this queryset's joins: on ``cards()``, no source."""
         if connection.vendor != "postgresql":
-            found = self.public().search(q)
+            found = self.published().search(q)
             return list(found[offset : offset + limit]), found.count()
         ranked = search.ranked_published(q, offset=offset, limit=limit)
         if ranked is None:
             return [], 0
         ids, total = ranked
-        rows = self.public().in_bulk(ids)
+        rows = self.published().in_bulk(ids)
         return [rows[pk] for pk in ids if pk in rows], total
 
     def similar_to(self, text, *, limit=5, exclude=None):
