@@ -5,6 +5,7 @@ Writes do not live here: every state change is a function in ``claims/workflow.p
 
 import datetime
 import functools
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -172,7 +173,9 @@ class Claimant(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("public:claimant", args=[self.slug])
+        # Every card links its claimant: reversed once, as Claim.get_absolute_url is, and a Unicode slug
+        # percent-encoded as reverse() encodes it.
+        return _claimant_path().format(slug=quote(self.slug))
 
 
 class Topic(models.Model):
@@ -247,14 +250,10 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_last_change(self):
         """Annotates ``last_change`` ("updated" or "corrected", else None) and ``last_change_at``: the latest
-        approved update or correction readers were told of, read through the event timeline index. Every
-        public card flags it, and the share card (sharecards) draws it."""
-        Kind = ClaimEvent.Kind
-        changes = ClaimEvent.objects.filter(
-            claim=models.OuterRef("pk"), public=True, kind__in=[Kind.UPDATED, Kind.CORRECTED]
-        ).order_by("-at", "-id")
-        return self.annotate(last_change=models.Subquery(changes.values("kind")[:1]),
-                             last_change_at=models.Subquery(changes.values("at")[:1]))
+        approved update or correction readers were told of, read through its own small index
+        (``event_public_change``). Every public card flags it, and the share card (sharecards) draws it."""
+        return self.annotate(last_change=_LatestChange("kind", models.CharField()),
+                             last_change_at=_LatestChange("at", models.DateTimeField()))
 
     def related_to(self, claim, *, limit=4):
         """Up to ``limit`` other claims related to ``claim``, as cards: a similar claim first (sharing its
@@ -483,6 +482,24 @@ class ClaimQuerySet(models.QuerySet):
         return [rows[pk] for pk in best]
 
 
+class _LatestChange(models.Func):
+    """One column of a claim's latest public ``updated`` or ``corrected`` event, as a correlated subquery: the
+    SQL that ``Subquery()`` of a ClaimEvent queryset gives, written out because compiling that queryset twice
+    for every list of cards was 1.7 ms of a 27 ms search page (docs/performance.md, round 8). The claim's id
+    is an expression, so the outer table keeps whatever alias Django gives it (in a subquery too). The kinds
+    are ClaimEvent.Kind.UPDATED and CORRECTED; the conditions are the partial index's."""
+
+    template = (
+        "(SELECT latest_change.%(column)s FROM claims_claimevent latest_change "
+        "WHERE latest_change.claim_id = %(expressions)s AND latest_change.public "
+        "AND latest_change.kind IN ('updated', 'corrected') "
+        "ORDER BY latest_change.at DESC, latest_change.id DESC LIMIT 1)"
+    )
+
+    def __init__(self, column, output_field):
+        super().__init__(models.F("pk"), column=column, output_field=output_field)
+
+
 _TOPICS_OF_CLAIM = (
     "SELECT t.id, t.slug, t.name FROM claims_claim_topics ct JOIN claims_topic t ON t.id = ct.topic_id "
     "WHERE ct.claim_id = claims_claim.id ORDER BY t.name, t.id"
@@ -501,6 +518,11 @@ def _claim_path():
     return reverse("public:claim", args=[1234567890, "slug-placeholder"]).replace("1234567890", "{pk}").replace(
         "slug-placeholder", "{slug}"
     )
+
+
+@functools.cache
+def _claimant_path():
+    return reverse("public:claimant", args=["slug-placeholder"]).replace("slug-placeholder", "{slug}")
 
 
 class Claim(models.Model):
@@ -845,7 +867,14 @@ class ClaimEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["claim", "at", "id"], name="event_claim_timeline")]
+        indexes = [
+            models.Index(fields=["claim", "at", "id"], name="event_claim_timeline"),
+            # A card's "Updated"/"Corrected" flag (ClaimQuerySet.with_last_change): a handful of rows, where the
+            # timeline index would read every event of each card's claim (cold pages at 1M claims).
+            models.Index(models.F("claim"), models.F("at").desc(), models.F("id").desc(),
+                         name="event_public_change",
+                         condition=Q(public=True, kind__in=["updated", "corrected"])),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} by {self.actor_name}"

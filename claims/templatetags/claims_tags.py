@@ -1,4 +1,5 @@
 import datetime
+import functools
 import re
 
 from django import template
@@ -117,16 +118,24 @@ HIGHLIGHT_MIN = 2
 HIGHLIGHT_MAX_WORDS = 10
 
 
+@functools.lru_cache(maxsize=64)
+def _highlight_pattern(q):
+    """The pattern marking ``q``'s words, or None: built once for a search's sixty titles, names and summaries."""
+    words = sorted({w.lower() for w in re.findall(r"\w+", q) if len(w) >= HIGHLIGHT_MIN},
+                   key=len, reverse=True)[:HIGHLIGHT_MAX_WORDS]
+    if not words:
+        return None
+    return re.compile(r"\b((?:" + "|".join(map(re.escape, words)) + r")\w*)", re.IGNORECASE)
+
+
 @register.filter
 def highlight(text, q):
     """``text`` escaped, with each word starting like a word of the search ``q`` in ``<mark>``: search
     results show why they matched. Split on the raw text and escape every piece, so that neither the text
     nor the query can write markup (nor split an entity such as ``&amp;``)."""
-    words = sorted({w.lower() for w in re.findall(r"\w+", q or "") if len(w) >= HIGHLIGHT_MIN},
-                   key=len, reverse=True)[:HIGHLIGHT_MAX_WORDS]
-    if not words:
+    pattern = _highlight_pattern(q or "")
+    if pattern is None:
         return conditional_escape(text)
-    pattern = re.compile(r"\b((?:" + "|".join(map(re.escape, words)) + r")\w*)", re.IGNORECASE)
     pieces = pattern.split(str(text))
     return SafeString("".join(
         f"<mark>{conditional_escape(piece)}</mark>" if index % 2 else conditional_escape(piece)

@@ -95,6 +95,8 @@ def plan(queryset):
     # The condition Claim.objects.similar_to() finds its candidates with.
     ("duplicate suggestions", None, "claimsearch_document_gin"),
     ("fact-check page", lambda: Claim.objects.public().filter(pk=1), "claims_claim_pkey"),
+    # Every card's "Updated"/"Corrected" flag (with_last_change), migration 0021.
+    ("cards", lambda: Claim.objects.public().cards().filter(pk=1), "event_public_change"),
 ])
 def test_hot_queries_can_use_their_indexes(editor, reviewer, name, build, index):
     if connection.vendor != "postgresql":

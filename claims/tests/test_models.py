@@ -6,11 +6,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 
 from claims import workflow
 from claims.models import Claim, Evidence, Rating, Source
 
 from .factories import (
+    ClaimantFactory,
     EditorFactory,
     SourceFactory,
     UserFactory,
@@ -111,6 +113,13 @@ def test_a_claim_cannot_duplicate_itself_nor_be_a_duplicate_of_nothing(editor):
         Claim.objects.filter(pk=claim.pk).update(duplicate_of=claim)
     with pytest.raises(IntegrityError), transaction.atomic():
         Claim.objects.filter(pk=claim.pk).update(close_reason=Claim.CloseReason.DUPLICATE, duplicate_of=None)
+
+
+@pytest.mark.parametrize("slug", ["vladimir-putin", "الشريف-x", "fb-user-राहुल", "a_b-2"])
+def test_a_claimants_address_is_the_one_reverse_gives(db, slug):
+    """Claimant.get_absolute_url formats a path reversed once: a Unicode slug is encoded as reverse() does."""
+    claimant = ClaimantFactory(slug=slug)
+    assert claimant.get_absolute_url() == reverse("public:claimant", args=[slug])
 
 
 def test_source_locate_finds_the_quote(db):

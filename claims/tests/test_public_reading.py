@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.db import models
 
 from claims import workflow
 from claims.models import Claim
@@ -138,6 +139,21 @@ def test_updated_and_corrected_fact_checks_are_flagged_on_every_list(anonymous, 
         assert 'flag--updated">Updated <time' in cards["Updated claim, reworded"] and updated_at in cards[
             "Updated claim, reworded"], path
         assert "class=\"flag" not in cards["Untouched claim"], path
+
+
+def test_the_latest_change_is_read_for_the_right_claim_inside_a_subquery(editor, reviewer):
+    """with_last_change writes its subquery as SQL: the claim it correlates with must follow Django's alias for
+    the claims table, which is another one when the cards are a subquery of a query on claims."""
+    updated = update(published_claim(actor=editor, approver=reviewer, text="Changed once"), editor=editor,
+                     reviewer=reviewer, text="Changed once, reworded")
+    published_claim(actor=editor, approver=reviewer, text="Never changed")
+    # Django names the inner claims table U0 here: a subquery tied to "claims_claim" would read each outer row's
+    # changes instead, and find none for the unchanged claim.
+    changed = Claim.objects.public().cards().filter(last_change="updated").values("pk")[:1]
+    found = Claim.objects.annotate(changed=models.Subquery(changed)).values_list("changed", flat=True)
+    assert list(found) == [updated.pk, updated.pk]
+    assert [(c.pk, c.last_change) for c in Claim.objects.public().cards().order_by("pk")] == [
+        (updated.pk, "updated"), (updated.pk + 1, None)]
 
 
 def test_a_claim_corrected_then_updated_shows_its_latest_change(anonymous, editor, reviewer):
