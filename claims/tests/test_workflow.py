@@ -110,6 +110,24 @@ def test_create_claim_writes_created_event(editor):
     assert written.event.actor_name == "Erin Editor"
 
 
+def test_recording_checks_by_others_writes_claims_events_and_search_in_bulk(editor, reviewer):
+    """record_checked_elsewhere writes its claims and their events in bulk (PostgreSQL: ids from the sequence,
+    rows by COPY): each claim gets its id and its created event, the search index holds it, and a claim made
+    afterwards one by one gets an id of its own."""
+    claimant = ClaimantFactory()
+    others = [Claim(text=f"Masks don't work, part {n}\nwith a tab\tand a backslash \\", claimant=claimant,
+                    language="en") for n in range(3)]
+    made = workflow.record_checked_elsewhere(actor=reviewer, claims=others)
+    assert len({claim.pk for claim in made}) == 3 and all(claim.pk for claim in made)
+    for claim in made:
+        stored = Claim.objects.get(pk=claim.pk)
+        assert (stored.text, stored.status) == (claim.text, Status.CLOSED)
+        assert list(stored.events.values_list("kind", "actor_id")) == [(Kind.CREATED, reviewer.pk)]
+    assert sorted(c.pk for c in Claim.objects.search("masks")) == sorted(c.pk for c in made)
+    later = workflow.create_claim(actor=editor, text="Made one by one", claimant=claimant)
+    assert later.pk not in {claim.pk for claim in made}
+
+
 def test_create_claim_locates_the_quote_in_the_source_text(editor):
     source = SourceFactory(text="Intro. Lavrov was reportedly absent. Outro.")
     claim = new_claim(actor=editor, quote="Lavrov was reportedly absent.", source=source)
